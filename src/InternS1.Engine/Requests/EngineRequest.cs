@@ -1,0 +1,26 @@
+namespace InternS1.Engine.Requests;
+
+/// <summary>
+/// A fully prepared generation request: token ids (template rendered, media expanded), pixels for
+/// the media placeholders, resolved sampling. Submitted to <see cref="IGenerationEngine"/>.
+/// </summary>
+public sealed record EngineRequest
+{
+    public required string RequestId { get; init; }
+
+    public required IReadOnlyList<int> PromptTokenIds { get; init; }
+
+    public IReadOnlyList<MultimodalInput> MultimodalInputs { get; init; } = [];
+
+    public required SamplingParams Sampling { get; init; }
+
+    /// <summary>Higher is scheduled first; ties go by arrival.</summary>
+    public int Priority { get; init; }
+
+    /// <summary>A running sequence past this instant ends with <see cref="FinishReason.Deadline"/>.</summary>
+    public DateTimeOffset? Deadline { get; init; }
+
+    /// <summary>Prefix-cache isolation: blocks are shared only between requests with the same salt
+    /// (e.g. the dataset name when isolation is configured). Null = shared.</summary>
+    public string? CacheSalt { get; init; }
+}

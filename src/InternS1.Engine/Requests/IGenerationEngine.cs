@@ -1,0 +1,17 @@
+namespace InternS1.Engine.Requests;
+
+/// <summary>
+/// The engine as seen by its callers: accepts many concurrent requests and completes each one
+/// independently (continuous batching inside). Thread-safe.
+/// </summary>
+public interface IGenerationEngine
+{
+    /// <summary>Facts about the loaded model that callers need (context length, eos ids, ...).</summary>
+    InternS1.Engine.Execution.ModelRunnerInfo Model { get; }
+
+    /// <summary>Runs one request to completion. Cancelling aborts the request and frees its
+    /// resources; the task then ends with <see cref="OperationCanceledException"/>.</summary>
+    /// <exception cref="RequestRejectedException">The request can never run (e.g. prompt larger
+    /// than the KV budget or the model context); the message names the reason.</exception>
+    Task<EngineResult> GenerateAsync(EngineRequest request, CancellationToken cancellationToken = default);
+}
