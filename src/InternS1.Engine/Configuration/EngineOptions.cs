@@ -6,7 +6,7 @@ namespace InternS1.Engine.Configuration;
 /// Scheduler and KV-cache settings (configuration section <c>Engine</c>). Bind with
 /// <c>BindConfiguration(EngineOptions.SectionName).ValidateDataAnnotations().ValidateOnStart()</c>.
 /// </summary>
-public sealed class EngineOptions : IValidatableObject
+public sealed class EngineOptions
 {
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Engine";
@@ -57,15 +57,8 @@ public sealed class EngineOptions : IValidatableObject
     public int WaitingMargin { get; set; } = 16;
 
     /// <summary>On shutdown, how long running requests may continue before they are aborted.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <inheritdoc />
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
-    {
-        if (DrainTimeout < TimeSpan.Zero)
-            yield return new ValidationResult($"{SectionName}:{nameof(DrainTimeout)} ({DrainTimeout}) must not be negative.",
-                [nameof(DrainTimeout)]);
-    }
 
     /// <summary>Validates with the DataAnnotations rules; throws naming every bad setting (for callers without DI).</summary>
     /// <exception cref="ValidationException">A setting is out of range.</exception>

@@ -60,7 +60,7 @@ public sealed partial class EngineLoop : IGenerationEngine, IDisposable, IAsyncD
     public Task<EngineResult> GenerateAsync(EngineRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_disposed) return Task.FromException<EngineResult>(new ObjectDisposedException(nameof(EngineLoop)));
         if (cancellationToken.IsCancellationRequested) return Task.FromCanceled<EngineResult>(cancellationToken);
         try
         {
@@ -124,15 +124,14 @@ public sealed partial class EngineLoop : IGenerationEngine, IDisposable, IAsyncD
                 }
                 while (_commands.Reader.TryRead(out var command)) Handle(command);
 
-                // 2. Drain: past its deadline abort what is left; done when nothing is left.
-                if (_drain is { } drain)
-                {
-                    if (_time.GetUtcNow() >= drain.Deadline) Complete(_core.Scheduler.AbortAll());
-                    if (!_core.HasUnfinishedRequests) CompleteDrain();
-                }
+                // 2. Drain: past its deadline abort what is left.
+                if (_drain is { } drain && _time.GetUtcNow() >= drain.Deadline) Complete(_core.Scheduler.AbortAll());
 
                 // 3. One engine step.
                 if (_core.HasUnfinishedRequests) StepOnce();
+
+                // 4. A drain is done when nothing is left (checked before the loop may block again).
+                if (_drain is not null && !_core.HasUnfinishedRequests) CompleteDrain();
             }
         }
         catch (Exception ex)
