@@ -1,0 +1,72 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace InternS1.Engine.Configuration;
+
+/// <summary>
+/// Scheduler and KV-cache settings (configuration section <c>Engine</c>). Bind with
+/// <c>BindConfiguration(EngineOptions.SectionName).ValidateDataAnnotations().ValidateOnStart()</c>.
+/// </summary>
+public sealed class EngineOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Engine";
+
+    /// <summary>Most sequences in one step (running batch size).</summary>
+    [Range(1, 4096)]
+    public int MaxNumSeqs { get; set; } = 64;
+
+    /// <summary>Most tokens computed in one step over all sequences (decodes + prefill chunks).</summary>
+    [Range(1, 1 << 20)]
+    public int MaxNumBatchedTokens { get; set; } = 2048;
+
+    /// <summary>Token slots per KV block.</summary>
+    [Range(1, 1024)]
+    public int BlockSize { get; set; } = 16;
+
+    /// <summary>KV pool size in bytes. Null = <see cref="KvCacheMemoryFraction"/> of available memory.</summary>
+    [Range(1L, long.MaxValue)]
+    public long? KvCacheBytes { get; set; }
+
+    /// <summary>Share of available memory for the KV pool when <see cref="KvCacheBytes"/> is null.</summary>
+    [Range(0.01, 0.95)]
+    public double KvCacheMemoryFraction { get; set; } = 0.3;
+
+    /// <summary>Exact number of KV blocks (tests, benchmarks); overrides the byte budget when set.</summary>
+    [Range(1, int.MaxValue)]
+    public int? KvCacheBlocks { get; set; }
+
+    /// <summary>Reuse computed KV blocks across requests with equal prefixes.</summary>
+    public bool EnablePrefixCaching { get; set; } = true;
+
+    /// <summary>Most media tiles encoded by the vision tower in one step; a prefill chunk that would
+    /// need more stops before the media run that does not fit and continues next step.</summary>
+    [Range(1, 100_000)]
+    public int MaxEncoderTilesPerStep { get; set; } = 32;
+
+    /// <summary>MaxNewTokens for jobs that do not set one (applied by the job preparer).</summary>
+    [Range(1, 1 << 20)]
+    public int DefaultMaxNewTokens { get; set; } = 4096;
+
+    /// <summary>Caps the model's context length (max_position_embeddings) when set.</summary>
+    [Range(2, int.MaxValue)]
+    public int? MaxModelLength { get; set; }
+
+    /// <summary>Jobs the worker holds beyond <see cref="MaxNumSeqs"/> so the scheduler always has
+    /// waiting work (see <see cref="ConsumerConcurrency"/>).</summary>
+    [Range(0, 100_000)]
+    public int WaitingMargin { get; set; } = 16;
+
+    /// <summary>On shutdown, how long running requests may continue before they are aborted.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Validates with the DataAnnotations rules; throws naming every bad setting (for callers without DI).</summary>
+    /// <exception cref="ValidationException">A setting is out of range.</exception>
+    public void ValidateOrThrow()
+    {
+        var results = new List<ValidationResult>();
+        if (Validator.TryValidateObject(this, new ValidationContext(this), results, validateAllProperties: true)) return;
+        throw new ValidationException("Invalid engine options: " + string.Join("; ", results.Select(r =>
+            $"{SectionName}:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}")));
+    }
+}

@@ -1,0 +1,128 @@
+using InternS1.Engine.Configuration;
+using InternS1.Engine.Execution;
+using InternS1.Engine.KvCache;
+using InternS1.Engine.Requests;
+using InternS1.Engine.Scheduling;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace InternS1.Engine.Core;
+
+/// <summary>
+/// The synchronous engine (vLLM v1's <c>EngineCore</c>): sizes the KV pool, owns the scheduler,
+/// and runs one step at a time. Not thread-safe: call it from one thread (the
+/// <see cref="EngineLoop"/> thread, or a benchmark driving steps directly). The caller owns the runner.
+/// </summary>
+public sealed partial class EngineCore
+{
+    private static readonly ModelRunnerOutput NoOutput = new([]);
+    private readonly IModelRunner _runner;
+    private readonly ILogger _logger;
+    private readonly EngineMetrics? _metrics;
+
+    /// <summary>Sizes the KV cache from <paramref name="options"/> and the runner's model, and
+    /// has the runner allocate it.</summary>
+    /// <param name="availableMemoryBytes">Free device memory for a fraction-based budget; null = ask the OS.</param>
+    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">Options out of range.</exception>
+    public EngineCore(IModelRunner runner, ITokenDecoder decoder, EngineOptions options, ILogger<EngineCore>? logger = null,
+        TimeProvider? timeProvider = null, EngineMetrics? metrics = null, long? availableMemoryBytes = null)
+    {
+        ArgumentNullException.ThrowIfNull(runner);
+        ArgumentNullException.ThrowIfNull(options);
+        options.ValidateOrThrow();
+        _runner = runner;
+        _logger = logger ?? NullLogger<EngineCore>.Instance;
+        _metrics = metrics;
+        Model = runner.Info;
+        var numBlocks = KvCacheSizing.ComputeNumBlocks(options, Model, availableMemoryBytes);
+        Config = SchedulerConfig.From(options, Model, numBlocks);
+        runner.InitializeKvCache(numBlocks, options.BlockSize);
+        Scheduler = new Scheduler(Config, decoder, timeProvider);
+        metrics?.Attach(Scheduler);
+        LogKvCache(numBlocks, options.BlockSize, numBlocks * Model.KvBytesPerToken * options.BlockSize, Model.KvBytesPerToken, Config.MaxSequenceLength);
+    }
+
+    /// <summary>The loaded model's facts.</summary>
+    public ModelRunnerInfo Model { get; }
+
+    /// <summary>Budgets and KV pool size in force.</summary>
+    public SchedulerConfig Config { get; }
+
+    /// <summary>The scheduler (queues, KV blocks, prefix-cache counters).</summary>
+    public Scheduler Scheduler { get; }
+
+    /// <summary>Steps run.</summary>
+    public long NumSteps { get; private set; }
+
+    /// <summary>Tokens computed over all steps (prefill chunks + decodes).</summary>
+    public long NumComputedTokens { get; private set; }
+
+    /// <summary>True while any request is admitted or has an unreported result.</summary>
+    public bool HasUnfinishedRequests => Scheduler.HasUnfinishedRequests;
+
+    /// <summary>Admits a request.</summary>
+    /// <param name="arrivalTime">When the caller submitted it (queue time starts there); null = now.</param>
+    /// <exception cref="RequestRejectedException">It can never run; <see cref="RequestRejectedException.Code"/> says why.</exception>
+    public void AddRequest(EngineRequest request, DateTimeOffset? arrivalTime = null) => Scheduler.Add(request, arrivalTime);
+
+    /// <summary>Ends a request and frees its blocks; null when it is not live.</summary>
+    public EngineResult? AbortRequest(string requestId) => Scheduler.Abort(requestId);
+
+    /// <summary>One step: schedule, execute, update; returns the requests that ended.</summary>
+    public IReadOnlyList<EngineResult> Step()
+    {
+        var schedule = Scheduler.Schedule();
+        var output = Execute(schedule);
+        var finished = Scheduler.Update(schedule, output);
+        return Record(schedule, finished);
+    }
+
+    /// <summary>Admits <paramref name="requests"/> and steps until all of them ended (benchmarks,
+    /// tools). Results in the order of <paramref name="requests"/>.</summary>
+    public IReadOnlyList<EngineResult> RunToCompletion(IEnumerable<EngineRequest> requests)
+    {
+        var ids = new List<string>();
+        foreach (var r in requests)
+        {
+            AddRequest(r);
+            ids.Add(r.RequestId);
+        }
+        var results = new Dictionary<string, EngineResult>(StringComparer.Ordinal);
+        while (results.Count < ids.Count && HasUnfinishedRequests)
+        {
+            foreach (var result in Step()) results[result.RequestId] = result;
+        }
+        return ids.Select(id => results[id]).ToArray();
+    }
+
+    private ModelRunnerOutput Execute(SchedulerOutput schedule)
+    {
+        if (schedule.Requests.Count == 0) return NoOutput;
+        try
+        {
+            return _runner.Execute(schedule);
+        }
+        catch (Exception ex)
+        {
+            // NOTE: a device-level failure ends only this step's requests; the loop goes on.
+            var ids = string.Join(", ", schedule.Requests.Take(8).Select(r => r.RequestId)) + (schedule.Requests.Count > 8 ? ", ..." : "");
+            LogStepFailed(ex, schedule.StepId, schedule.Requests.Count, schedule.TotalScheduledTokens, ids);
+            var error = $"Engine step {schedule.StepId} failed ({ex.GetType().Name}: {ex.Message}); all {schedule.Requests.Count} requests of that step ended.";
+            return new ModelRunnerOutput(schedule.Requests.Select(r => new RequestOutput(r.RequestId, null, null, error)).ToArray());
+        }
+    }
+
+    private IReadOnlyList<EngineResult> Record(SchedulerOutput schedule, IReadOnlyList<EngineResult> finished)
+    {
+        NumSteps++;
+        NumComputedTokens += schedule.TotalScheduledTokens;
+        _metrics?.RecordStep(schedule);
+        return finished;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "KV cache: {NumBlocks} blocks x {BlockSize} tokens = {KvBytes} bytes ({KvBytesPerToken} per token); longest sequence {MaxSequenceLength} tokens")]
+    private partial void LogKvCache(int numBlocks, int blockSize, long kvBytes, long kvBytesPerToken, int maxSequenceLength);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Engine step {StepId} failed: {NumRequests} requests, {NumTokens} tokens ({RequestIds}); those requests end with an error")]
+    private partial void LogStepFailed(Exception exception, long stepId, int numRequests, int numTokens, string requestIds);
+}

@@ -1,0 +1,294 @@
+using InternS1.Engine.Execution;
+using InternS1.Engine.KvCache;
+using InternS1.Engine.Requests;
+
+namespace InternS1.Engine.Scheduling;
+
+/// <summary>
+/// Continuous-batching scheduler (after vLLM v1's <c>Scheduler</c>). Each <see cref="Schedule"/>
+/// builds one step under the budgets: running decodes first, then running prefills, then waiting
+/// requests by priority and arrival, prefills chunked to the token budget and cut before media
+/// runs past the encoder budget. When KV blocks run out, the lowest-priority, latest-arrived
+/// running sequence is preempted (its blocks freed, recomputed later). <see cref="Update"/> applies
+/// the runner's output: appends sampled tokens, registers full blocks in the prefix cache and
+/// finishes sequences. Single-threaded: only the engine thread calls it.
+/// </summary>
+public sealed class Scheduler
+{
+    private readonly Dictionary<string, EngineSequence> _live = new(StringComparer.Ordinal);
+    private readonly SortedSet<EngineSequence> _waiting = new(WaitingOrder.Instance);
+    private readonly List<EngineSequence> _running = [];
+    private readonly List<string> _finishedIds = [];
+    private readonly List<EngineResult> _results = [];
+    private readonly StopChecker _stop;
+    private readonly TimeProvider _time;
+    private long _nextArrival;
+    private long _nextStep;
+    private int _tokenBudget;
+    private int _tileBudget;
+
+    /// <summary>Creates a scheduler and its KV cache manager.</summary>
+    public Scheduler(SchedulerConfig config, ITokenDecoder decoder, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(decoder);
+        Config = config;
+        _time = time ?? TimeProvider.System;
+        _stop = new StopChecker(decoder, config.MaxSequenceLength);
+        KvCache = new KvCacheManager(config.NumBlocks, config.BlockSize, config.EnablePrefixCaching);
+    }
+
+    /// <summary>Budgets and model facts.</summary>
+    public SchedulerConfig Config { get; }
+
+    /// <summary>Block tables, pool and prefix cache.</summary>
+    public KvCacheManager KvCache { get; }
+
+    /// <summary>Sequences holding KV blocks.</summary>
+    public int NumRunning => _running.Count;
+
+    /// <summary>Admitted sequences without KV blocks (new or preempted).</summary>
+    public int NumWaiting => _waiting.Count;
+
+    /// <summary>Preemptions since the start.</summary>
+    public long NumPreemptions { get; private set; }
+
+    /// <summary>True while a request is admitted or a result is not yet returned by <see cref="Update"/>.</summary>
+    public bool HasUnfinishedRequests => _live.Count > 0 || _results.Count > 0;
+
+    /// <summary>True when <paramref name="requestId"/> is admitted and not finished.</summary>
+    public bool Contains(string requestId) => _live.ContainsKey(requestId);
+
+    /// <summary>Admits a request to the waiting queue.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="arrivalTime">When the caller submitted it; null = now.</param>
+    /// <exception cref="RequestRejectedException">It can never run, or its id is already live.</exception>
+    public void Add(EngineRequest request, DateTimeOffset? arrivalTime = null)
+    {
+        RequestValidator.Validate(request, Config);
+        if (_live.ContainsKey(request.RequestId))
+            throw new RequestRejectedException(RejectionCodes.InvalidField, $"Request '{request.RequestId}' is already running in this engine.");
+        var seq = new EngineSequence(request, _nextArrival++, arrivalTime ?? _time.GetUtcNow());
+        _live.Add(seq.Id, seq);
+        _waiting.Add(seq);
+    }
+
+    /// <summary>Ends a request at once and frees its blocks.</summary>
+    /// <returns>Its result with <see cref="FinishReason.Aborted"/>, or null when it is not live.</returns>
+    public EngineResult? Abort(string requestId) =>
+        _live.TryGetValue(requestId, out var seq) ? Finish(seq, FinishReason.Aborted, queue: false) : null;
+
+    /// <summary>Aborts every waiting request (not holding blocks), e.g. when the engine drains.</summary>
+    public IReadOnlyList<EngineResult> AbortWaiting() =>
+        _waiting.ToList().Select(s => Finish(s, FinishReason.Aborted, queue: false)).ToArray();
+
+    /// <summary>Aborts every live request.</summary>
+    public IReadOnlyList<EngineResult> AbortAll() =>
+        _live.Values.ToList().Select(s => Finish(s, FinishReason.Aborted, queue: false)).ToArray();
+
+    /// <summary>Chooses the work of the next step.</summary>
+    public SchedulerOutput Schedule()
+    {
+        var now = _time.GetUtcNow();
+        foreach (var late in _live.Values.Where(s => s.Request.Deadline <= now).ToList())
+            Finish(late, FinishReason.Deadline);
+
+        _tokenBudget = Config.MaxNumBatchedTokens;
+        _tileBudget = Config.MaxEncoderTilesPerStep;
+        var plans = new List<ChunkPlan>();
+        var preempted = false;
+
+        // 1. Running sequences: decodes first, then chunked prefills already under way.
+        var running = _running.Where(s => s.NumRemainingTokens == 1).Concat(_running.Where(s => s.NumRemainingTokens > 1)).ToList();
+        foreach (var seq in running)
+        {
+            if (_tokenBudget == 0) break;
+            if (seq.Status != SequenceStatus.Running) continue; // preempted earlier in this loop
+            var plan = FitChunk(seq, seq.NumComputedTokens);
+            if (plan is null) continue;
+            while (!KvCache.AllocateSlots(seq.Id, seq.NumComputedTokens, plan.NumNewTokens))
+            {
+                var victim = _running.OrderBy(s => s.Request.Priority).ThenByDescending(s => s.ArrivalOrder).First();
+                Preempt(victim, plans);
+                preempted = true;
+                if (victim == seq) { plan = null; break; }
+            }
+            if (plan is not null) Take(plan, plans);
+        }
+
+        // 2. Waiting sequences by priority then arrival; none while this step had to preempt.
+        while (!preempted && _waiting.Count > 0 && _running.Count < Config.MaxNumSeqs && _tokenBudget > 0)
+        {
+            var seq = _waiting.Min!;
+            var prefix = KvCache.FindCachedPrefix(seq.BlockHashes(Config.BlockSize), seq.NumTokens);
+            var numCached = prefix.Count * Config.BlockSize;
+            var plan = FitChunk(seq, numCached);
+            if (plan is null || !KvCache.AllocateSlots(seq.Id, numCached, plan.NumNewTokens, prefix)) break;
+            KvCache.RecordPrefixLookup(seq.NumTokens, numCached);
+            _waiting.Remove(seq);
+            _running.Add(seq);
+            seq.Status = SequenceStatus.Running;
+            seq.NumComputedTokens = numCached;
+            if (seq.NumPreemptions == 0) seq.NumCachedTokens = numCached;
+            seq.FirstScheduledTime ??= now;
+            Take(plan, plans);
+        }
+
+        return BuildOutput(plans);
+    }
+
+    /// <summary>Applies the runner's results of <paramref name="schedule"/>.</summary>
+    /// <returns>Every request that ended since the last call (including deadlines found by <see cref="Schedule"/>).</returns>
+    public IReadOnlyList<EngineResult> Update(SchedulerOutput schedule, ModelRunnerOutput output)
+    {
+        var now = _time.GetUtcNow();
+        var byId = new Dictionary<string, RequestOutput>(StringComparer.Ordinal);
+        foreach (var o in output.Outputs) byId[o.RequestId] = o;
+
+        foreach (var sr in schedule.Requests)
+        {
+            if (!_live.TryGetValue(sr.RequestId, out var seq) || seq.Status != SequenceStatus.Running) continue;
+            if (!byId.TryGetValue(sr.RequestId, out var o))
+            {
+                Finish(seq, FinishReason.Error, error: $"The model runner returned no output for request '{seq.Id}' in step {schedule.StepId}.");
+                continue;
+            }
+            if (o.Error is not null)
+            {
+                Finish(seq, FinishReason.Error, error: o.Error);
+                continue;
+            }
+
+            seq.NumComputedTokens += sr.TokenIds.Count;
+            KvCache.CacheFullBlocks(seq.Id, seq.BlockHashes(Config.BlockSize), seq.NumComputedTokens);
+            if (!sr.Sample) continue;
+            if (o.SampledTokenId is not { } token || (uint)token >= (uint)Config.VocabSize)
+            {
+                Finish(seq, FinishReason.Error, error: $"The model runner sampled {o.SampledTokenId?.ToString() ?? "no token"} for request '{seq.Id}' in step {schedule.StepId}; expected an id in [0, {Config.VocabSize}).");
+                continue;
+            }
+            seq.AppendToken(token);
+            seq.FirstTokenTime ??= now;
+            var (reason, stopString) = _stop.Check(seq);
+            if (reason is { } r) Finish(seq, r, stopString);
+        }
+
+        var results = _results.ToArray();
+        _results.Clear();
+        return results;
+    }
+
+    /// <summary>The longest chunk of <paramref name="seq"/> from <paramref name="start"/> that fits the
+    /// remaining token and encoder budgets, or null when nothing fits this step.</summary>
+    private ChunkPlan? FitChunk(EngineSequence seq, int start)
+    {
+        var numNew = Math.Min(seq.NumTokens - start, _tokenBudget);
+        var tiles = 0;
+        var media = new List<int>();
+        for (var i = 0; i < seq.MediaByOffset.Count && numNew > 0; i++)
+        {
+            var m = seq.MediaByOffset[i];
+            if (!m.Overlaps(start, numNew) || seq.EncodedMedia.Contains(i)) continue;
+            // NOTE: a run larger than the whole budget may go alone in an otherwise encoder-free step,
+            // else it could never run.
+            var alone = tiles == 0 && _tileBudget == Config.MaxEncoderTilesPerStep;
+            if (tiles + m.NumTiles > _tileBudget && !alone)
+            {
+                numNew = Math.Max(0, m.Offset - start);
+                break;
+            }
+            tiles += m.NumTiles;
+            media.Add(i);
+        }
+        return numNew > 0 ? new ChunkPlan(seq, numNew, tiles, media) : null;
+    }
+
+    private void Take(ChunkPlan plan, List<ChunkPlan> plans)
+    {
+        plans.Add(plan);
+        _tokenBudget -= plan.NumNewTokens;
+        _tileBudget = Math.Max(0, _tileBudget - plan.NumTiles);
+        plan.Sequence.EncodedMedia.UnionWith(plan.MediaIndexes);
+    }
+
+    private void Preempt(EngineSequence victim, List<ChunkPlan> plans)
+    {
+        var index = plans.FindIndex(p => p.Sequence == victim);
+        if (index >= 0)
+        {
+            _tokenBudget += plans[index].NumNewTokens;
+            _tileBudget += plans[index].NumTiles;
+            plans.RemoveAt(index);
+        }
+        KvCache.Free(victim.Id);
+        _running.Remove(victim);
+        victim.Status = SequenceStatus.Waiting;
+        victim.NumComputedTokens = 0;
+        victim.EncodedMedia.Clear();
+        victim.NumPreemptions++;
+        NumPreemptions++;
+        _waiting.Add(victim);
+    }
+
+    private SchedulerOutput BuildOutput(List<ChunkPlan> plans)
+    {
+        var requests = plans.Select(p =>
+        {
+            var seq = p.Sequence;
+            var start = seq.NumComputedTokens;
+            var tokens = new int[p.NumNewTokens];
+            for (var i = 0; i < tokens.Length; i++) tokens[i] = seq.AllTokens[start + i];
+            return new ScheduledRequest
+            {
+                RequestId = seq.Id,
+                TokenIds = tokens,
+                StartPosition = start,
+                BlockTable = KvCache.GetBlockIds(seq.Id),
+                Sample = start + p.NumNewTokens == seq.NumTokens,
+                Sampling = seq.Request.Sampling,
+                OutputIndex = seq.NumOutputTokens,
+                MultimodalInputs = seq.MediaByOffset.Where(m => m.Overlaps(start, p.NumNewTokens)).ToArray(),
+            };
+        }).ToArray();
+        // NOTE: finished ids ride on the next step that runs, so the runner never sees an empty batch.
+        string[] finished = [];
+        if (requests.Length > 0)
+        {
+            finished = _finishedIds.ToArray();
+            _finishedIds.Clear();
+        }
+        return new SchedulerOutput(_nextStep++, requests, finished);
+    }
+
+    private EngineResult Finish(EngineSequence seq, FinishReason reason, string? stopString = null, string? error = null, bool queue = true)
+    {
+        var wasScheduled = seq.FirstScheduledTime is not null;
+        if (seq.Status == SequenceStatus.Running) _running.Remove(seq);
+        else if (seq.Status == SequenceStatus.Waiting) _waiting.Remove(seq);
+        KvCache.Free(seq.Id);
+        seq.Status = SequenceStatus.Finished;
+        _live.Remove(seq.Id);
+        if (wasScheduled) _finishedIds.Add(seq.Id);
+
+        var now = _time.GetUtcNow();
+        var started = seq.FirstScheduledTime ?? now;
+        var firstToken = seq.FirstTokenTime ?? now;
+        var result = new EngineResult
+        {
+            RequestId = seq.Id,
+            OutputTokenIds = seq.OutputTokens.ToArray(),
+            OutputText = _stop.OutputText(seq, reason, stopString),
+            FinishReason = reason,
+            StopString = stopString,
+            NumPromptTokens = seq.NumPromptTokens,
+            NumCachedTokens = seq.NumCachedTokens,
+            NumPreemptions = seq.NumPreemptions,
+            QueueTime = started - seq.ArrivalTime,
+            PrefillTime = firstToken - started,
+            DecodeTime = seq.FirstTokenTime is null ? TimeSpan.Zero : now - firstToken,
+            Error = error,
+        };
+        if (queue) _results.Add(result);
+        return result;
+    }
+}
