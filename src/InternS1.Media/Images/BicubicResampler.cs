@@ -1,3 +1,7 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace InternS1.Media.Images;
 
 /// <summary>
@@ -23,66 +27,81 @@ public static class BicubicResampler
             return new RgbImage(width, height, (byte[])source.Pixels.Clone());
 
         int inW = source.Width, inH = source.Height;
-        float[] rows; // [inH, width, 3] after the width pass
-        if (width != inW)
-        {
-            rows = new float[inH * width * 3];
-            var wx = Weights.Compute(inW, width);
-            var src = source.Pixels;
-            for (var y = 0; y < inH; y++)
-            {
-                var srcRow = y * inW * 3;
-                var dstRow = y * width * 3;
-                for (var x = 0; x < width; x++)
-                {
-                    int start = wx.Start[x], count = wx.Count[x], wOff = x * wx.Stride;
-                    float r = 0, g = 0, b = 0;
-                    for (var k = 0; k < count; k++)
-                    {
-                        var w = wx.Values[wOff + k];
-                        var p = srcRow + (start + k) * 3;
-                        r += src[p] * w;
-                        g += src[p + 1] * w;
-                        b += src[p + 2] * w;
-                    }
-                    var d = dstRow + x * 3;
-                    rows[d] = r;
-                    rows[d + 1] = g;
-                    rows[d + 2] = b;
-                }
-            }
-        }
-        else
-        {
-            rows = new float[inH * width * 3];
-            for (var i = 0; i < rows.Length; i++) rows[i] = source.Pixels[i];
-        }
-
+        var rows = width != inW ? HorizontalPass(source, width) : ToFloat(source.Pixels);
         var output = new byte[width * height * 3];
-        var rowLen = width * 3;
-        if (height != inH)
+        if (height != inH) VerticalPass(rows, width * 3, inH, height, output);
+        else
+            for (var i = 0; i < output.Length; i++) output[i] = ToByte(rows[i]);
+        return new RgbImage(width, height, output);
+    }
+
+    /// <summary>Width pass: [inH, inW, 3] bytes -> [inH, width, 3] floats.</summary>
+    private static float[] HorizontalPass(RgbImage source, int width)
+    {
+        int inW = source.Width, inH = source.Height;
+        var rows = new float[inH * width * 3];
+        var wx = Weights.Compute(inW, width);
+        var line = new float[inW * 3];
+        ref var lineRef = ref MemoryMarshal.GetArrayDataReference(line);
+        ref var weightRef = ref MemoryMarshal.GetArrayDataReference(wx.Values);
+        for (var y = 0; y < inH; y++)
         {
-            var wy = Weights.Compute(inH, height);
-            var acc = new float[rowLen];
-            for (var y = 0; y < height; y++)
+            var src = source.Pixels.AsSpan(y * inW * 3, inW * 3);
+            for (var i = 0; i < src.Length; i++) line[i] = src[i];
+            var dst = rows.AsSpan(y * width * 3, width * 3);
+            for (var x = 0; x < width; x++)
             {
-                int start = wy.Start[y], count = wy.Count[y], wOff = y * wy.Stride;
-                Array.Clear(acc);
+                int count = wx.Count[x];
+                ref var p = ref Unsafe.Add(ref lineRef, wx.Start[x] * 3);
+                ref var w = ref Unsafe.Add(ref weightRef, x * wx.Stride);
+                float r = 0, g = 0, b = 0;
                 for (var k = 0; k < count; k++)
                 {
-                    var w = wy.Values[wOff + k];
-                    var srcRow = (start + k) * rowLen;
-                    for (var i = 0; i < rowLen; i++) acc[i] += rows[srcRow + i] * w;
+                    var wk = Unsafe.Add(ref w, k);
+                    r += Unsafe.Add(ref p, 3 * k) * wk;
+                    g += Unsafe.Add(ref p, 3 * k + 1) * wk;
+                    b += Unsafe.Add(ref p, 3 * k + 2) * wk;
                 }
-                var dstRow = y * rowLen;
-                for (var i = 0; i < rowLen; i++) output[dstRow + i] = ToByte(acc[i]);
+                dst[3 * x] = r;
+                dst[3 * x + 1] = g;
+                dst[3 * x + 2] = b;
             }
         }
-        else
+        return rows;
+    }
+
+    /// <summary>Height pass: [inH, rowLen] floats -> [height, rowLen] bytes (clamped, rounded).</summary>
+    private static void VerticalPass(float[] rows, int rowLen, int inH, int height, byte[] output)
+    {
+        var wy = Weights.Compute(inH, height);
+        var acc = new float[rowLen];
+        var lanes = Vector<float>.Count;
+        for (var y = 0; y < height; y++)
         {
-            for (var i = 0; i < output.Length; i++) output[i] = ToByte(rows[i]);
+            int start = wy.Start[y], count = wy.Count[y], wOff = y * wy.Stride;
+            Array.Clear(acc);
+            var accSpan = acc.AsSpan();
+            for (var k = 0; k < count; k++)
+            {
+                var w = wy.Values[wOff + k];
+                var wv = new Vector<float>(w);
+                var src = rows.AsSpan((start + k) * rowLen, rowLen);
+                var i = 0;
+                // NOTE: multiply then add (no fused multiply-add), element by element: same rounding as the scalar loop.
+                for (; i <= rowLen - lanes; i += lanes)
+                    (new Vector<float>(accSpan[i..]) + new Vector<float>(src[i..]) * wv).CopyTo(accSpan[i..]);
+                for (; i < rowLen; i++) accSpan[i] += src[i] * w;
+            }
+            var dst = output.AsSpan(y * rowLen, rowLen);
+            for (var i = 0; i < rowLen; i++) dst[i] = ToByte(acc[i]);
         }
-        return new RgbImage(width, height, output);
+    }
+
+    private static float[] ToFloat(byte[] pixels)
+    {
+        var values = new float[pixels.Length];
+        for (var i = 0; i < pixels.Length; i++) values[i] = pixels[i];
+        return values;
     }
 
     /// <summary>torchvision's uint8 epilogue: clamp to [0, 255], round half to even.</summary>
