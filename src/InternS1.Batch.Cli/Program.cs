@@ -1,5 +1,6 @@
 using System.CommandLine;
 using InternS1.Batch.Cli.Commands;
+using InternS1.Batch.Cli.Commands.Model;
 
 namespace InternS1.Batch.Cli;
 
@@ -10,6 +11,9 @@ public static class Program
     {
         var root = new RootCommand("interns1 — batch inference worker for Intern-S1 (RabbitMQ in, PostgreSQL out)");
         root.Subcommands.Add(VersionCommand.Create());
+        var model = new Command("model", "Model tools");
+        model.Subcommands.Add(PreprocessCommand.Create());
+        root.Subcommands.Add(model);
         return await root.Parse(args).InvokeAsync();
     }
 }
