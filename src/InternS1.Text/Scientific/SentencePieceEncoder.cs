@@ -131,9 +131,14 @@ public sealed class SentencePieceEncoder
         for (var end = n; end > 0; end = startsAt[end])
             reversed.Add(new EncodedPiece(s[startsAt[end]..end], bestId[end]));
         reversed.Reverse();
-        // Runs of unknown pieces are merged into one, as SentencePiece's unigram encoder does.
-        var merged = new List<EncodedPiece>(reversed.Count);
-        foreach (var p in reversed)
+        return MergeUnknownRuns(reversed);
+    }
+
+    /// <summary>Runs of unknown pieces become one unknown piece (as the sentencepiece library returns them).</summary>
+    private List<EncodedPiece> MergeUnknownRuns(List<EncodedPiece> pieces)
+    {
+        var merged = new List<EncodedPiece>(pieces.Count);
+        foreach (var p in pieces)
         {
             if (p.Id == UnknownId && merged.Count > 0 && merged[^1].Id == UnknownId)
                 merged[^1] = new EncodedPiece(merged[^1].Piece + p.Piece, UnknownId);
@@ -184,6 +189,6 @@ public sealed class SentencePieceEncoder
         var output = new List<EncodedPiece>();
         for (var i = 0; i != -1 && symbols.Count > 0; i = symbols[i].Next)
             output.Add(new EncodedPiece(symbols[i].Piece, PieceToId(symbols[i].Piece)));
-        return output;
+        return MergeUnknownRuns(output);
     }
 }

@@ -28,7 +28,8 @@ public class SentencePieceEncoderTests
     [MemberData(nameof(Cases))]
     public void Encoding_matches_the_sentencepiece_library(string model, string text, string[] pieces, int[] ids)
     {
-        var encoder = new SentencePieceEncoder(SentencePieceModel.Load(Path.Combine(Dir, $"tokenizer_{model}.model")));
+        var file = model.Contains('_') ? $"{model}.model" : $"tokenizer_{model}.model";
+        var encoder = new SentencePieceEncoder(SentencePieceModel.Load(Path.Combine(Dir, file)));
         var got = encoder.Encode(text);
         Assert.Equal(pieces, got.Select(p => p.Piece).ToArray());
         Assert.Equal(ids, got.Select(p => p.Id).ToArray());
@@ -41,7 +42,15 @@ public class SentencePieceEncoderTests
         Assert.Equal(File.ReadAllBytes(Path.Combine(Dir, "tokenizer_SMILES.model")), TinySentencePieceModels.Smiles().ToBytes());
         Assert.Equal(File.ReadAllBytes(Path.Combine(Dir, "tokenizer_IUPAC.model")), TinySentencePieceModels.Iupac().ToBytes());
         Assert.Equal(File.ReadAllBytes(Path.Combine(Dir, "tokenizer_FASTA.model")), TinySentencePieceModels.Fasta().ToBytes());
+        Assert.Equal(File.ReadAllBytes(Path.Combine(Dir, "bpe_SMILES.model")), BpeVariant().ToBytes());
     }
+
+    /// <summary>The SMILES pieces as a BPE model with the dummy prefix and whitespace squeezing on (bpe_SMILES.model).</summary>
+    private static SentencePieceModel BpeVariant() => new()
+    {
+        Pieces = TinySentencePieceModels.Smiles().Pieces, ModelType = SentencePieceModelType.Bpe, NormalizerName = "identity",
+        AddDummyPrefix = true, RemoveExtraWhitespaces = true, EscapeWhitespaces = true,
+    };
 
     [Fact]
     public void Reader_round_trips_pieces_scores_types_and_normalizer_settings()

@@ -13,9 +13,12 @@ const inputs = {
   IUPAC: ["2-methylpropan-1-ol", "N-(4-hydroxyphenyl)acetamide", "benzoic acid", "(2S)-2-aminopropanoic acid", "ünïcode ok"],
   FASTA: ["MKTAYIAKQRQISFVKSHFSRQLEERLGLIEVQAPILSRVGDGTQDNLSGAEKAVQVKVKALPDAQ", "ACDEFGHIKLMNPQRSTVWYXBZUO", "mkta lower"],
 };
+// A BPE model with the SMILES pieces, dummy prefix and whitespace squeezing on (bpe_SMILES.model, written by the test
+// SentencePieceEncoderTests.BpeVariant with the same pieces).
+inputs.bpe_SMILES = ["C1=CC=C(C=C1)C=O", "CC(C)(C)OC(=O)N[C@@H](CC1=CC=CC=C1)C(=O)O", "  c1ccccc1   Cl  ", "Xx*{}C", "[Na+].[Cl-]"];
 for (const [name, texts] of Object.entries(inputs)) {
   const sp = new SentencePieceProcessor();
-  await sp.load(path.join(dir, `tokenizer_${name}.model`));
+  await sp.load(path.join(dir, name.includes("_") ? `${name}.model` : `tokenizer_${name}.model`));
   for (const text of texts) {
     process.stdout.write(JSON.stringify({ model: name, text, pieces: sp.encodePieces(text), ids: sp.encodeIds(text) }) + "\n");
   }
