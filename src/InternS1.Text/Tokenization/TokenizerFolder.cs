@@ -49,33 +49,50 @@ internal sealed class TokenizerFolder
 
     private static TokenizerFolder ReadTokenizerJson(string dir, string path, JsonObject config)
     {
-        var root = ReadObject(path)!;
-        var model = root["model"] as JsonObject ?? throw Bad(path, "model", "is missing");
-        if ((string?)model["type"] is { } type && type != "BPE") throw Bad(path, "model.type", $"is '{type}', only BPE is supported");
+        // NOTE: JsonDocument, not JsonNode: the file has 151k vocabulary entries and 151k merges.
+        using var doc = ParseDocument(path);
+        var root = doc.RootElement;
+        if (!root.TryGetProperty("model", out var model) || model.ValueKind != JsonValueKind.Object) throw Bad(path, "model", "is missing");
+        if (model.TryGetProperty("type", out var typeEl) && typeEl.GetString() is { } type && type != "BPE")
+            throw Bad(path, "model.type", $"is '{type}', only BPE is supported");
+        if (!model.TryGetProperty("vocab", out var vocabEl) || vocabEl.ValueKind != JsonValueKind.Object) throw Bad(path, "model.vocab", "is missing");
         var vocab = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var (k, v) in model["vocab"] as JsonObject ?? throw Bad(path, "model.vocab", "is missing"))
-            vocab[k] = v!.GetValue<int>();
-        var merges = new List<string>();
-        foreach (var m in model["merges"] as JsonArray ?? throw Bad(path, "model.merges", "is missing"))
+        foreach (var p in vocabEl.EnumerateObject()) vocab[p.Name] = p.Value.GetInt32();
+        if (!model.TryGetProperty("merges", out var mergesEl) || mergesEl.ValueKind != JsonValueKind.Array) throw Bad(path, "model.merges", "is missing");
+        var merges = new List<string>(mergesEl.GetArrayLength());
+        foreach (var m in mergesEl.EnumerateArray())
         {
-            merges.Add(m switch
+            merges.Add(m.ValueKind switch
             {
-                JsonArray pair when pair.Count == 2 => $"{(string?)pair[0]} {(string?)pair[1]}",
-                JsonValue v when v.TryGetValue<string>(out var s) => s,
-                _ => throw Bad(path, "model.merges", $"has an entry that is neither \"a b\" nor [a, b]: {m?.ToJsonString()}"),
+                JsonValueKind.Array when m.GetArrayLength() == 2 => $"{m[0].GetString()} {m[1].GetString()}",
+                JsonValueKind.String => m.GetString()!,
+                _ => throw Bad(path, "model.merges", $"has an entry that is neither \"a b\" nor [a, b]: {m.GetRawText()}"),
             });
         }
         var added = new List<AddedToken>();
-        foreach (var node in root["added_tokens"] as JsonArray ?? [])
+        if (root.TryGetProperty("added_tokens", out var addedEl) && addedEl.ValueKind == JsonValueKind.Array)
         {
-            var t = node as JsonObject ?? throw Bad(path, "added_tokens", "has a non-object entry");
-            added.Add(ParseAdded(t, (int?)t["id"] ?? throw Bad(path, "added_tokens[].id", "is missing"), path));
+            foreach (var t in addedEl.EnumerateArray())
+            {
+                var node = JsonNode.Parse(t.GetRawText()) as JsonObject ?? throw Bad(path, "added_tokens", "has a non-object entry");
+                added.Add(ParseAdded(node, (int?)node["id"] ?? throw Bad(path, "added_tokens[].id", "is missing"), path));
+            }
         }
+        var pre = root.TryGetProperty("pre_tokenizer", out var preEl) ? JsonNode.Parse(preEl.GetRawText()) : null;
         return new TokenizerFolder
         {
             Directory = dir, Vocab = vocab, Merges = merges, AddedTokens = added, Config = config,
-            Pattern = FindSplitPattern(root["pre_tokenizer"]) ?? QwenPattern,
+            Pattern = FindSplitPattern(pre) ?? QwenPattern,
         };
+    }
+
+    internal static JsonDocument ParseDocument(string path)
+    {
+        try
+        {
+            return JsonDocument.Parse(File.ReadAllBytes(path));
+        }
+        catch (JsonException e) { throw new TokenizerFilesException($"{path}: invalid JSON: {e.Message}", e); }
     }
 
     private static TokenizerFolder ReadSlowFiles(string dir, string vocabPath, string mergesPath, JsonObject config)
