@@ -11,9 +11,14 @@ public static class Program
     {
         var root = new RootCommand("interns1 — batch inference worker for Intern-S1 (RabbitMQ in, PostgreSQL out)");
         root.Subcommands.Add(VersionCommand.Create());
-        var model = new Command("model", "Model tools");
+
+        var model = new Command("model", "Model tools: tokenizer, chat template, media preprocessing, generation");
+        model.Subcommands.Add(TokenizeCommand.Create());
+        model.Subcommands.Add(DetokenizeCommand.Create());
+        model.Subcommands.Add(ChatTemplateCommand.Create());
         model.Subcommands.Add(PreprocessCommand.Create());
         root.Subcommands.Add(model);
+
         return await root.Parse(args).InvokeAsync();
     }
 }

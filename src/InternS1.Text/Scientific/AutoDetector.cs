@@ -1,0 +1,55 @@
+using System.Text.RegularExpressions;
+
+namespace InternS1.Text.Scientific;
+
+/// <summary>Base of the auto-detection modules (<c>InternS1CheckModuleMixin.re_split</c>): finds candidate runs
+/// with a regex and wraps legitimate ones in logical begin/end markers that get no ids.</summary>
+internal abstract class AutoDetector(int minLength, string beginMarker, string endMarker, bool truncation)
+{
+    public string BeginMarker { get; } = beginMarker;
+    public string EndMarker { get; } = endMarker;
+
+    protected abstract Regex Pattern { get; }
+
+    protected abstract bool IsLegitimate(string candidate);
+
+    /// <summary>Splits each text into [before, begin, candidate, end, ..., after] pieces.</summary>
+    public List<string> ReSplit(IEnumerable<string> texts)
+    {
+        var results = new List<string>();
+        foreach (var text in texts)
+        {
+            var current = 0;
+            foreach (Match m in Pattern.Matches(text))
+            {
+                var g = m.Groups[1];
+                if (g.Length < minLength || !IsLegitimate(g.Value)) continue;
+                var start = g.Index;
+                var end = g.Index + g.Length;
+                if (!truncation)
+                {
+                    if (start > 0 && IsAsciiLetter(text[start - 1])) continue;
+                    if (end < text.Length && IsAsciiLetter(text[end])) continue;
+                }
+                if (start > current) results.Add(text[current..start]);
+                results.Add(BeginMarker);
+                results.Add(g.Value);
+                results.Add(EndMarker);
+                current = end;
+            }
+            if (current < text.Length) results.Add(text[current..]);
+        }
+        return results;
+    }
+
+    /// <summary>Python's <c>char.encode("UTF-8").isalpha()</c>: true only for ASCII letters.</summary>
+    protected static bool IsAsciiLetter(char c) => c is >= 'a' and <= 'z' or >= 'A' and <= 'Z';
+}
+
+/// <summary><c>FastaCheckModule</c>: 27 or more capital letters in a row; no neighbour check.</summary>
+internal sealed class FastaDetector() : AutoDetector(27, "<FASTA_AUTO_DETECT>", "</FASTA_AUTO_DETECT>", truncation: true)
+{
+    private static readonly Regex Regex = new("([A-Z]{27,})", RegexOptions.Compiled | RegexOptions.CultureInvariant);
+    protected override Regex Pattern => Regex;
+    protected override bool IsLegitimate(string candidate) => true;
+}

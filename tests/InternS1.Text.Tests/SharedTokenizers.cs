@@ -1,0 +1,27 @@
+using InternS1.Text.Tokenization;
+
+namespace InternS1.Text.Tests;
+
+/// <summary>Tokenizers loaded once per test run (loading the 151k-entry vocabulary takes about a second).</summary>
+internal static class SharedTokenizers
+{
+    private static readonly Lazy<InternS1Tokenizer> Qwen3Lazy = new(() => InternS1Tokenizer.Load(TestPaths.Qwen3TokenizerDir));
+
+    private static readonly Lazy<string> TinyDirLazy = new(() =>
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "interns1-text-tests-" + Environment.ProcessId, "tiny");
+        InternS1.Text.Assets.TinyTokenizerAssets.Write(TestPaths.Qwen3TokenizerDir, dir);
+        return dir;
+    });
+
+    private static readonly Lazy<InternS1Tokenizer> TinyLazy = new(() => InternS1Tokenizer.Load(TinyDirLazy.Value));
+
+    /// <summary>The real Qwen3 tokenizer.json.</summary>
+    public static InternS1Tokenizer Qwen3 => Qwen3Lazy.Value;
+
+    /// <summary>A folder written by TinyTokenizerAssets (Intern-S1 layout: vocab.json, merges.txt, SentencePiece models).</summary>
+    public static string TinyDir => TinyDirLazy.Value;
+
+    /// <summary>The tokenizer of <see cref="TinyDir"/>.</summary>
+    public static InternS1Tokenizer Tiny => TinyLazy.Value;
+}
