@@ -13,11 +13,4 @@ internal static class Layers
     /// <summary>A bias-free (or biased) <c>nn.Linear</c> with weight [out, in].</summary>
     public static Linear Linear(long inFeatures, long outFeatures, ScalarType dtype, bool bias = false) =>
         nn.Linear(Empty(dtype, outFeatures, inFeatures), bias ? Empty(dtype, outFeatures) : null);
-
-    public static Embedding Embedding(long count, long dim, ScalarType dtype)
-    {
-        using var weight = torch.empty(new[] { count, dim }, dtype);
-        var embedding = nn.Embedding_from_pretrained(weight, freeze: true);
-        return embedding;
-    }
 }

@@ -9,7 +9,7 @@ namespace InternS1.Engine.Torch.Modeling;
 /// layers, final RMSNorm. Works on packed tokens of several sequences; holds no cache.</summary>
 public sealed class Qwen3Model : nn.Module
 {
-    public Embedding embed_tokens;
+    public TokenEmbedding embed_tokens;
     public ModuleList<Qwen3DecoderLayer> layers;
     public Qwen3RMSNorm norm;
     public Qwen3RotaryEmbedding rotary_emb;
@@ -17,7 +17,7 @@ public sealed class Qwen3Model : nn.Module
     public Qwen3Model(TextConfig config, ScalarType dtype) : base(nameof(Qwen3Model))
     {
         Config = config;
-        embed_tokens = Layers.Embedding(config.VocabSize, config.HiddenSize, dtype);
+        embed_tokens = new TokenEmbedding(config.VocabSize, config.HiddenSize, dtype);
         layers = new ModuleList<Qwen3DecoderLayer>(Enumerable.Range(0, config.NumHiddenLayers)
             .Select(i => new Qwen3DecoderLayer(config, i, dtype)).ToArray());
         norm = new Qwen3RMSNorm(config.HiddenSize, config.RmsNormEps, dtype);
