@@ -1,5 +1,7 @@
 using System.CommandLine;
 using InternS1.Batch.Cli.Commands;
+using InternS1.Batch.Cli.Commands.Bench;
+using InternS1.Batch.Cli.Commands.Model;
 
 namespace InternS1.Batch.Cli;
 
@@ -10,6 +12,8 @@ public static class Program
     {
         var root = new RootCommand("interns1 — batch inference worker for Intern-S1 (RabbitMQ in, PostgreSQL out)");
         root.Subcommands.Add(VersionCommand.Create());
+        root.Subcommands.Add(new Command("model", "Model tools") { LogitsCommand.Create() });
+        root.Subcommands.Add(new Command("bench", "Benchmarks") { EngineBenchCommand.Create() });
         return await root.Parse(args).InvokeAsync();
     }
 }

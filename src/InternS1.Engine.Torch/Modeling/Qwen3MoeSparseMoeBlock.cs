@@ -31,6 +31,12 @@ public sealed class Qwen3MoeSparseMoeBlock : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>Experts per token (num_experts_per_tok).</summary>
+    public int TopK => _topK;
+
+    /// <summary>Whether the top-k weights are renormalised (norm_topk_prob).</summary>
+    public bool NormTopkProb => _normTopkProb;
+
     /// <summary>[T, hidden] -> [T, hidden].</summary>
     public override Tensor forward(Tensor x)
     {

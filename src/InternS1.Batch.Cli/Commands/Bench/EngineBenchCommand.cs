@@ -1,0 +1,56 @@
+using System.CommandLine;
+using System.Text.Json;
+using InternS1.Engine.Torch.Benchmarks;
+using InternS1.Engine.Torch.Running;
+using Spectre.Console;
+
+namespace InternS1.Batch.Cli.Commands.Bench;
+
+/// <summary>
+/// <c>interns1 bench engine [--json FILE] [--dtype bfloat16] [--no-large] ...</c>: prefill and decode
+/// tokens/s and peak memory on the tiny model and a larger random MoE, plus the grouped MoE block
+/// against the naive per-token loop (ratio), all measured in this run.
+/// </summary>
+public static class EngineBenchCommand
+{
+    public static Command Create()
+    {
+        var json = new Option<FileInfo?>("--json") { Description = "Also write the results as JSON to this file" };
+        var dtype = new Option<string>("--dtype") { Description = "Compute dtype: float32 or bfloat16", DefaultValueFactory = _ => "bfloat16" };
+        var threads = new Option<int?>("--threads") { Description = "Torch CPU threads (default: all processors)" };
+        var batch = new Option<int>("--batch") { Description = "Sequences per step", DefaultValueFactory = _ => 8 };
+        var prompt = new Option<int>("--prompt-length") { Description = "Prompt tokens per sequence", DefaultValueFactory = _ => 128 };
+        var steps = new Option<int>("--decode-steps") { Description = "Decode steps", DefaultValueFactory = _ => 16 };
+        var noLarge = new Option<bool>("--no-large") { Description = "Skip the larger random MoE model" };
+        var command = new Command("engine", "Benchmark the TorchSharp engine: prefill/decode tokens/s, peak memory, grouped vs naive MoE")
+            { json, dtype, threads, batch, prompt, steps, noLarge };
+        command.SetAction(parse =>
+        {
+            var options = new EngineBenchmarkOptions
+            {
+                Dtype = ComputeDtypes.Parse(parse.GetValue(dtype)!), Threads = parse.GetValue(threads), Batch = parse.GetValue(batch),
+                PromptLength = parse.GetValue(prompt), DecodeSteps = parse.GetValue(steps), IncludeLarge = !parse.GetValue(noLarge),
+            };
+            var results = EngineBenchmark.Run(options, m => Console.Error.WriteLine(m));
+            Print(results);
+            if (parse.GetValue(json) is { } file)
+                File.WriteAllText(file.FullName, JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+            return 0;
+        });
+        return command;
+    }
+
+    private static void Print(IReadOnlyList<EngineBenchmarkResult> results)
+    {
+        static string MiB(long? bytes) => bytes is { } b ? $"{b / 1048576.0:N0} MiB" : "n/a";
+        var table = new Table().AddColumns("model", "params", "dtype", "threads", "load s", "prefill tok/s", "decode tok/s",
+            "weights", "KV", "peak RSS", "MoE grouped ms", "MoE naive ms", "naive/grouped");
+        foreach (var r in results)
+            table.AddRow(r.Model, $"{r.Parameters / 1e6:N1} M", r.Dtype, r.Threads.ToString(), $"{r.LoadSeconds:F1}",
+                $"{r.PrefillTokensPerSecond:N0} ({r.DecodeBatch}x{r.PrefillTokens / r.DecodeBatch})", $"{r.DecodeTokensPerSecond:N1} (batch {r.DecodeBatch})",
+                MiB(r.WeightBytes), MiB(r.KvCacheBytes), MiB(r.PeakResidentBytes),
+                r.Moe is { } m ? $"{m.GroupedMilliseconds:F1} ({m.Tokens} tok)" : "-", r.Moe is { } n ? $"{n.NaiveMilliseconds:F1}" : "-",
+                r.Moe is { } s ? $"{s.Speedup:F1}x (max diff {s.MaxAbsDifference:G2})" : "-");
+        AnsiConsole.Write(table);
+    }
+}
