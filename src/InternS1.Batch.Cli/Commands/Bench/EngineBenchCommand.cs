@@ -40,17 +40,25 @@ public static class EngineBenchCommand
         return command;
     }
 
+    /// <summary>One row per measure, one column per model (fits a terminal).</summary>
     private static void Print(IReadOnlyList<EngineBenchmarkResult> results)
     {
         static string MiB(long? bytes) => bytes is { } b ? $"{b / 1048576.0:N0} MiB" : "n/a";
-        var table = new Table().AddColumns("model", "params", "dtype", "threads", "load s", "prefill tok/s", "decode tok/s",
-            "weights", "KV", "peak RSS", "MoE grouped ms", "MoE naive ms", "naive/grouped");
-        foreach (var r in results)
-            table.AddRow(r.Model, $"{r.Parameters / 1e6:N1} M", r.Dtype, r.Threads.ToString(), $"{r.LoadSeconds:F1}",
-                $"{r.PrefillTokensPerSecond:N0} ({r.DecodeBatch}x{r.PrefillTokens / r.DecodeBatch})", $"{r.DecodeTokensPerSecond:N1} (batch {r.DecodeBatch})",
-                MiB(r.WeightBytes), MiB(r.KvCacheBytes), MiB(r.PeakResidentBytes),
-                r.Moe is { } m ? $"{m.GroupedMilliseconds:F1} ({m.Tokens} tok)" : "-", r.Moe is { } n ? $"{n.NaiveMilliseconds:F1}" : "-",
-                r.Moe is { } s ? $"{s.Speedup:F1}x (max diff {s.MaxAbsDifference:G2})" : "-");
+        var table = new Table().AddColumn("measure");
+        foreach (var r in results) table.AddColumn(r.Model);
+        void Row(string measure, Func<EngineBenchmarkResult, string> value) =>
+            table.AddRow([measure, .. results.Select(value)]);
+        Row("parameters", r => $"{r.Parameters / 1e6:N1} M");
+        Row("dtype / threads", r => $"{r.Dtype} / {r.Threads}");
+        Row("load", r => $"{r.LoadSeconds:F1} s");
+        Row("prefill tokens/s", r => $"{r.PrefillTokensPerSecond:N0} ({r.DecodeBatch} x {r.PrefillTokens / r.DecodeBatch} in one step)");
+        Row("decode tokens/s", r => $"{r.DecodeTokensPerSecond:N1} (batch {r.DecodeBatch}, {r.DecodeSteps} steps)");
+        Row("weights", r => MiB(r.WeightBytes));
+        Row("KV cache", r => MiB(r.KvCacheBytes));
+        Row("peak RSS (load+run)", r => MiB(r.PeakResidentBytes));
+        Row("MoE grouped", r => r.Moe is { } m ? $"{m.GroupedMilliseconds:F1} ms ({m.Tokens} tokens)" : "-");
+        Row("MoE naive per-token", r => r.Moe is { } m ? $"{m.NaiveMilliseconds:F1} ms" : "-");
+        Row("naive / grouped", r => r.Moe is { } m ? $"{m.Speedup:F1}x (max diff {m.MaxAbsDifference:G2})" : "-");
         AnsiConsole.Write(table);
     }
 }
