@@ -82,8 +82,11 @@ public sealed class Qwen3Attention : nn.Module
         ks = RepeatKv(ks.permute(1, 0, 2));                                   // [Hq, L, D]
         vs = RepeatKv(vs.permute(1, 0, 2));
         var causal = seq.ContextSlots is null && seq.Length > 1;
-        var o = nn.functional.scaled_dot_product_attention(qs, ks, vs, seq.Mask, is_casual: causal); // [Hq, n, D]
-        return o.permute(1, 0, 2).reshape(seq.Length, _heads * _headDim);      // [n, Hq*D]
+        // NOTE: attention runs in float32 (like HF's float32 softmax); libtorch's CPU SDPA is far slower in bfloat16.
+        var dtype = qs.dtype;
+        var o = nn.functional.scaled_dot_product_attention(
+            qs.to(ScalarType.Float32), ks.to(ScalarType.Float32), vs.to(ScalarType.Float32), seq.Mask, is_casual: causal); // [Hq, n, D]
+        return o.to(dtype).permute(1, 0, 2).reshape(seq.Length, _heads * _headDim); // [n, Hq*D]
     }
 
     /// <summary>[Hkv, L, D] -> [Hq, L, D]: each kv head serves Hq/Hkv consecutive query heads.</summary>

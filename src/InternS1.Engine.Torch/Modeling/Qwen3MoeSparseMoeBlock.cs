@@ -46,17 +46,17 @@ public sealed class Qwen3MoeSparseMoeBlock : nn.Module<Tensor, Tensor>
         var probs = nn.functional.softmax(gate.forward(x).to(ScalarType.Float32), -1);
         // 2. top-k experts per token                                      [T, k]
         var (weights, selected) = probs.topk(_topK, -1);
-        // 3. renormalise over the selected experts, back to the model dtype
+        // 3. renormalise over the selected experts
         if (_normTopkProb) weights = weights / weights.sum(-1, keepdim: true);
-        weights = weights.to(x.dtype);
         // 4. group the (token, slot) pairs by expert                      [T*k]
         var flatExperts = selected.reshape(-1);
         var (_, order) = flatExperts.sort(0, descending: false, stable: true);
         var tokenOfPair = torch.arange(tokens, ScalarType.Int64).repeat_interleave(_topK).index_select(0, order);
         var weightOfPair = weights.reshape(-1).index_select(0, order);
         var counts = flatExperts.bincount(null, _numExperts).data<long>().ToArray();
-        // 5. each expert once on its rows, weighted index_add into the output
-        var output = torch.zeros_like(x);
+        // 5. each expert once on its rows, weighted index_add into a float32 output
+        // NOTE: float32 accumulation (HF adds in the model dtype): more exact, and CPU index_add is slow in bfloat16.
+        var output = torch.zeros(x.shape, ScalarType.Float32);
         long offset = 0;
         for (var e = 0; e < _numExperts; e++)
         {
@@ -64,10 +64,10 @@ public sealed class Qwen3MoeSparseMoeBlock : nn.Module<Tensor, Tensor>
             if (count == 0) continue;
             var rows = tokenOfPair.narrow(0, offset, count);                      // [n_e]
             var expertOut = experts[e].forward(x.index_select(0, rows));           // [n_e, hidden]
-            expertOut = expertOut * weightOfPair.narrow(0, offset, count).unsqueeze(1);
+            expertOut = expertOut.to(ScalarType.Float32) * weightOfPair.narrow(0, offset, count).unsqueeze(1);
             output.index_add_(0, rows, expertOut, 1);
             offset += count;
         }
-        return output.MoveToOuterDisposeScope();
+        return output.to(x.dtype).MoveToOuterDisposeScope();
     }
 }
