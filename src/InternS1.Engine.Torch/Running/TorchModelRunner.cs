@@ -35,6 +35,7 @@ public sealed class TorchModelRunner : IModelRunner
         _multimodal = new MultimodalMerger();
     }
 
+    /// <inheritdoc />
     public ModelRunnerInfo Info { get; }
 
     /// <summary>The parsed config.json.</summary>
@@ -118,6 +119,7 @@ public sealed class TorchModelRunner : IModelRunner
         return runner;
     }
 
+    /// <inheritdoc />
     public void InitializeKvCache(int numBlocks, int blockSize)
     {
         _cache?.Dispose();
@@ -126,6 +128,7 @@ public sealed class TorchModelRunner : IModelRunner
         _logger.LogInformation("KV cache: {Blocks} blocks x {BlockSize} tokens, {MiB:F1} MiB", numBlocks, blockSize, _cache.Bytes / 1048576.0);
     }
 
+    /// <inheritdoc />
     public ModelRunnerOutput Execute(SchedulerOutput schedule)
     {
         var cache = _cache ?? throw new InvalidOperationException("InitializeKvCache must be called before Execute");
@@ -197,6 +200,7 @@ public sealed class TorchModelRunner : IModelRunner
         return new ModelRunnerOutput(outputs);
     }
 
+    /// <summary>Frees the KV pool, kept media features and the weights.</summary>
     public void Dispose()
     {
         _multimodal.Dispose();
