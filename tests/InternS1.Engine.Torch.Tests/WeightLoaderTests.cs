@@ -37,6 +37,22 @@ public class WeightLoaderTests
     }
 
     [Fact]
+    public void A_tensor_the_index_promises_but_its_shard_lacks_names_that_shard()
+    {
+        using var dir = new TempDir();
+        TinyCheckpointWriter.Write(dir.Path, new TinyCheckpointOptions { Dense = true });
+        const string name = "model.language_model.norm.weight";
+        using var index = System.Text.Json.JsonDocument.Parse(File.ReadAllText(dir.File("model.safetensors.index.json")));
+        var shard = index.RootElement.GetProperty("weight_map").GetProperty(name).GetString()!;
+        var kept = TestSafetensors.ReadFile(dir.File(shard), out _).Where(e => e.Key != name)
+            .Select(e => new SafetensorsEntry(e.Key, SafetensorsDtype.BF16, e.Value.Shape, () => e.Value.Data)).ToList();
+        SafetensorsWriter.WriteFile(dir.File(shard), kept);
+        var ex = Assert.Throws<CheckpointMismatchException>(() => TorchModelRunner.Load(dir.Path));
+        Assert.Equal([$"{name} [64] ({shard} (per the index, but absent from that file))"], ex.Missing);
+        Assert.Empty(ex.Unexpected);
+    }
+
+    [Fact]
     public void Misshaped_unexpected_and_unsupported_tensors_are_all_reported_at_once()
     {
         using var dir = new TempDir();

@@ -11,8 +11,13 @@ public static class CausalLanguageModels
     public static bool IsPlainQwen3(InternS1Config config) => config.ModelType is "qwen3" or "qwen3_moe";
 
     /// <summary>Builds the (uninitialised) model for <paramref name="config"/> in <paramref name="dtype"/>.</summary>
-    public static ICausalLanguageModel Create(InternS1Config config, ScalarType dtype) =>
-        IsPlainQwen3(config)
-            ? new Qwen3ForCausalLM(config.TextConfig, config.TiedEmbeddings, dtype)
+    public static ICausalLanguageModel Create(InternS1Config config, ScalarType dtype)
+    {
+        var text = config.TextConfig;
+        if (text.UseSlidingWindow || text.LayerTypes?.Any(t => t != "full_attention") == true)
+            throw new ModelConfigException("text_config.use_sliding_window / layer_types: sliding-window attention is not supported (Intern-S1 and Qwen3 use full attention)");
+        return IsPlainQwen3(config)
+            ? new Qwen3ForCausalLM(text, config.TiedEmbeddings, dtype)
             : new InternS1ForConditionalGeneration(config, dtype);
+    }
 }

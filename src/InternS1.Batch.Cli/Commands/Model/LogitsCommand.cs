@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using InternS1.Engine.Execution;
 using InternS1.Engine.Requests;
+using InternS1.Engine.Torch.Checkpoints;
 using InternS1.Engine.Torch.Running;
 
 namespace InternS1.Batch.Cli.Commands.Model;
@@ -39,7 +40,17 @@ public static class LogitsCommand
             error.WriteLine(e.Message);
             return 2;
         }
-        using var runner = TorchModelRunner.Load(modelDirectory, new TorchRunnerOptions { Dtype = dtype, Threads = threads });
+        TorchModelRunner runner;
+        try
+        {
+            runner = TorchModelRunner.Load(modelDirectory, new TorchRunnerOptions { Dtype = dtype, Threads = threads });
+        }
+        catch (Exception e) when (e is ModelConfigException or CheckpointException)
+        {
+            error.WriteLine(e.Message);
+            return 1;
+        }
+        using var owned = runner;
         var capacity = 0;
         var lineNumber = 0;
         using var writer = new Utf8JsonWriter(output);
