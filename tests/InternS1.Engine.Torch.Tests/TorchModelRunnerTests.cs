@@ -125,6 +125,28 @@ public class TorchModelRunnerTests : IClassFixture<TinyModelFixture>
     }
 
     [Fact]
+    public void A_preempted_request_recomputed_from_its_tokens_samples_the_same_continuation()
+    {
+        var sampling = new SamplingParams { Temperature = 0.9f, TopK = 40, TopP = 0.95f, Seed = 77 };
+        var driver = new TestDriver(_fx.Runner);
+        var blocks = driver.Allocate(Prompt.Length + 6);
+        var tokens = new List<int> { driver.Step(TestDriver.Request("p", Prompt, 0, blocks, sampling: sampling)).Outputs[0].SampledTokenId!.Value };
+        for (var i = 1; i < 6; i++)
+            tokens.Add(driver.Step(TestDriver.Request("p", [tokens[^1]], Prompt.Length + i - 1, blocks, sampling: sampling, outputIndex: i)).Outputs[0].SampledTokenId!.Value);
+
+        // preempted after 2 output tokens: its blocks are gone; prompt + outputs are recomputed in new blocks
+        var again = new TestDriver(_fx.Runner);
+        var fresh = again.Allocate(Prompt.Length + 6);
+        var resumed = tokens.Take(2).ToList();
+        var known = Prompt.Concat(resumed).ToArray();
+        again.Step(TestDriver.Request("p", known[..5], 0, fresh, sample: false, sampling: sampling)); // a first prefill chunk
+        resumed.Add(again.Step(TestDriver.Request("p", known[5..], 5, fresh, sampling: sampling, outputIndex: 2)).Outputs[0].SampledTokenId!.Value);
+        for (var i = 3; i < 6; i++)
+            resumed.Add(again.Step(TestDriver.Request("p", [resumed[^1]], Prompt.Length + i - 1, fresh, sampling: sampling, outputIndex: i)).Outputs[0].SampledTokenId!.Value);
+        Assert.Equal(tokens, resumed);
+    }
+
+    [Fact]
     public void A_request_with_images_fails_alone_with_a_vision_tower_error()
     {
         var driver = new TestDriver(_fx.Runner);
