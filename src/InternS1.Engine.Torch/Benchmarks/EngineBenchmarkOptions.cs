@@ -22,6 +22,10 @@ public sealed record EngineBenchmarkOptions
     /// <summary>Tokens fed to the grouped and the naive MoE block.</summary>
     public int MoeTokens { get; init; } = 256;
 
+    /// <summary>Each measurement is repeated this many times and the fastest is reported (the build
+    /// machines are shared, so single runs are noisy).</summary>
+    public int Repeats { get; init; } = 3;
+
     /// <summary>Also run the larger random MoE model (<see cref="EngineBenchmark.LargeMoe"/>).</summary>
     public bool IncludeLarge { get; init; } = true;
 

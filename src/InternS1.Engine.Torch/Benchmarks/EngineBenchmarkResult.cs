@@ -8,6 +8,9 @@ public sealed record EngineBenchmarkResult
     public required string Dtype { get; init; }
     public required int Threads { get; init; }
     public required double LoadSeconds { get; init; }
+
+    /// <summary>Repetitions per measurement; times are the fastest of them.</summary>
+    public required int Repeats { get; init; }
     public required int PrefillTokens { get; init; }
     public required double PrefillTokensPerSecond { get; init; }
     public required int DecodeBatch { get; init; }

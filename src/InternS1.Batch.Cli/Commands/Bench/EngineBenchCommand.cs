@@ -22,14 +22,15 @@ public static class EngineBenchCommand
         var prompt = new Option<int>("--prompt-length") { Description = "Prompt tokens per sequence", DefaultValueFactory = _ => 128 };
         var steps = new Option<int>("--decode-steps") { Description = "Decode steps", DefaultValueFactory = _ => 16 };
         var noLarge = new Option<bool>("--no-large") { Description = "Skip the larger random MoE model" };
+        var repeats = new Option<int>("--repeats") { Description = "Repetitions per measurement (the fastest is reported)", DefaultValueFactory = _ => 3 };
         var command = new Command("engine", "Benchmark the TorchSharp engine: prefill/decode tokens/s, peak memory, grouped vs naive MoE")
-            { json, dtype, threads, batch, prompt, steps, noLarge };
+            { json, dtype, threads, batch, prompt, steps, noLarge, repeats };
         command.SetAction(parse =>
         {
             var options = new EngineBenchmarkOptions
             {
                 Dtype = ComputeDtypes.Parse(parse.GetValue(dtype)!), Threads = parse.GetValue(threads), Batch = parse.GetValue(batch),
-                PromptLength = parse.GetValue(prompt), DecodeSteps = parse.GetValue(steps), IncludeLarge = !parse.GetValue(noLarge),
+                PromptLength = parse.GetValue(prompt), DecodeSteps = parse.GetValue(steps), IncludeLarge = !parse.GetValue(noLarge), Repeats = parse.GetValue(repeats),
             };
             var results = EngineBenchmark.Run(options, m => Console.Error.WriteLine(m));
             Print(results);
@@ -50,6 +51,7 @@ public static class EngineBenchCommand
             table.AddRow([measure, .. results.Select(value)]);
         Row("parameters", r => $"{r.Parameters / 1e6:N1} M");
         Row("dtype / threads", r => $"{r.Dtype} / {r.Threads}");
+        Row("times", r => $"fastest of {r.Repeats} runs");
         Row("load", r => $"{r.LoadSeconds:F1} s");
         Row("prefill tokens/s", r => $"{r.PrefillTokensPerSecond:N0} ({r.DecodeBatch} x {r.PrefillTokens / r.DecodeBatch} in one step)");
         Row("decode tokens/s", r => $"{r.DecodeTokensPerSecond:N1} (batch {r.DecodeBatch}, {r.DecodeSteps} steps)");
