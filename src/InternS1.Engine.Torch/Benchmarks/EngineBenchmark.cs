@@ -24,6 +24,7 @@ public static class EngineBenchmark
         IntermediateSize = 2048, NumExperts = 32, NumExpertsPerTok = 4, MoeIntermediateSize = 256, Shards = 4,
     };
 
+    /// <summary>The tiny model, then (unless disabled) <see cref="LargeMoe"/>; <paramref name="progress"/> gets one line per phase.</summary>
     public static IReadOnlyList<EngineBenchmarkResult> Run(EngineBenchmarkOptions options, Action<string>? progress = null)
     {
         var results = new List<EngineBenchmarkResult> { RunOne("tiny (default create-tiny)", new TinyCheckpointOptions(), options, progress) };
@@ -31,6 +32,7 @@ public static class EngineBenchmark
         return results;
     }
 
+    /// <summary>Writes <paramref name="checkpoint"/> to a temporary folder, loads it, measures it, deletes it.</summary>
     public static EngineBenchmarkResult RunOne(string name, TinyCheckpointOptions checkpoint, EngineBenchmarkOptions options, Action<string>? progress = null)
     {
         var dir = Path.Combine(options.WorkDirectory ?? Path.GetTempPath(), "interns1-bench-" + Guid.NewGuid().ToString("N")[..8]);
