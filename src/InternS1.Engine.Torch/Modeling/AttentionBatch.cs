@@ -14,8 +14,11 @@ public sealed record AttentionBatch
     /// <summary>[T] int64 KV slot of each packed token.</summary>
     public required Tensor SlotMapping { get; init; }
 
-    /// <summary>Sequences in packed order; their lengths sum to T.</summary>
+    /// <summary>Sequences attended one by one (prefill chunks), in packed order.</summary>
     public required IReadOnlyList<SequenceSlice> Sequences { get; init; }
+
+    /// <summary>Single-token sequences with cached context, attended together; null when fewer than two.</summary>
+    public DecodeGroup? Decode { get; init; }
 
     public required PagedKvCache Cache { get; init; }
 }

@@ -56,11 +56,12 @@ public sealed class Qwen3Attention : nn.Module
         var cacheV = batch.Cache.Values(_layerIdx);
         cacheK.index_copy_(0, batch.SlotMapping, k);
         cacheV.index_copy_(0, batch.SlotMapping, v);
-        // 4. attention per sequence against its own positions
-        var outputs = new List<Tensor>(batch.Sequences.Count);
+        // 4. attention per sequence against its own positions (decode tokens together, padded)
+        var attn = torch.empty(new[] { tokens, _heads * _headDim }, q.dtype);   // [T, Hq*D]
         foreach (var seq in batch.Sequences)
-            outputs.Add(AttendOne(seq, q, k, v, cacheK, cacheV));
-        var attn = outputs.Count == 1 ? outputs[0] : torch.cat(outputs, 0); // [T, Hq*D]
+            attn.narrow(0, seq.PackedStart, seq.Length).copy_(AttendOne(seq, q, k, v, cacheK, cacheV));
+        if (batch.Decode is { } decode)
+            attn.index_copy_(0, decode.Rows, AttendDecode(decode, q, cacheK, cacheV));
         // 5. output projection                               [T, hidden]
         return o_proj.forward(attn).MoveToOuterDisposeScope();
     }
@@ -87,6 +88,28 @@ public sealed class Qwen3Attention : nn.Module
         var o = nn.functional.scaled_dot_product_attention(
             qs.to(ScalarType.Float32), ks.to(ScalarType.Float32), vs.to(ScalarType.Float32), seq.Mask, is_casual: causal); // [Hq, n, D]
         return o.to(dtype).permute(1, 0, 2).reshape(seq.Length, _heads * _headDim); // [n, Hq*D]
+    }
+
+    /// <summary>All single-token sequences at once: keys gathered to [B, Lmax] slots, padding masked.</summary>
+    private Tensor AttendDecode(DecodeGroup decode, Tensor q, Tensor cacheK, Tensor cacheV)
+    {
+        var b = decode.Count;
+        var qs = q.index_select(0, decode.Rows).unsqueeze(2);                               // [B, Hq, 1, D]
+        var ks = cacheK.index_select(0, decode.Slots).view(b, decode.MaxLength, _kvHeads, _headDim).permute(0, 2, 1, 3); // [B, Hkv, L, D]
+        var vs = cacheV.index_select(0, decode.Slots).view(b, decode.MaxLength, _kvHeads, _headDim).permute(0, 2, 1, 3);
+        ks = RepeatKvBatched(ks);                                                           // [B, Hq, L, D]
+        vs = RepeatKvBatched(vs);
+        var o = nn.functional.scaled_dot_product_attention(
+            qs.to(ScalarType.Float32), ks.to(ScalarType.Float32), vs.to(ScalarType.Float32), decode.Mask); // [B, Hq, 1, D]
+        return o.to(q.dtype).reshape(b, _heads * _headDim);                                // [B, Hq*D]
+    }
+
+    /// <summary>[B, Hkv, L, D] -> [B, Hq, L, D].</summary>
+    private Tensor RepeatKvBatched(Tensor x)
+    {
+        if (_heads == _kvHeads) return x;
+        var (b, length) = (x.shape[0], x.shape[2]);
+        return x.unsqueeze(2).expand(b, _kvHeads, _heads / _kvHeads, length, _headDim).reshape(b, _heads, length, _headDim);
     }
 
     /// <summary>[Hkv, L, D] -> [Hq, L, D]: each kv head serves Hq/Hkv consecutive query heads.</summary>

@@ -19,6 +19,12 @@ internal sealed class PackedStep
     /// <summary>Per scheduled request (batch order): its slice, or null when it failed validation.</summary>
     public required (SequenceSlice? Slice, string? Error)[] Requests { get; init; }
 
+    /// <summary>The slices attended one by one (all but the decode group).</summary>
+    public required IReadOnlyList<SequenceSlice> AttentionSequences { get; init; }
+
+    /// <summary>Single-token continuations attended together (two or more), else null.</summary>
+    public DecodeGroup? Decode { get; init; }
+
     public int TokenCount => TokenIds.Length;
 
     /// <summary>Validates and packs <paramref name="schedule"/>; tensors are created in the caller's dispose scope.</summary>
@@ -28,6 +34,7 @@ internal sealed class PackedStep
         var positions = new List<long>();
         var slots = new List<long>();
         var results = new (SequenceSlice?, string?)[schedule.Requests.Count];
+        var contexts = new long[schedule.Requests.Count][];
         var bs = cache.BlockSize;
         for (var i = 0; i < schedule.Requests.Count; i++)
         {
@@ -44,19 +51,8 @@ internal sealed class PackedStep
             // slot of position p = block_table[p / block_size] * block_size + p % block_size
             var allSlots = new long[end];
             for (var p = 0; p < end; p++) allSlots[p] = (long)r.BlockTable[p / bs] * bs + p % bs;
-            Tensor? contextSlots = null, mask = null;
-            if (start > 0)
-            {
-                contextSlots = torch.tensor(allSlots);
-                if (n > 1)
-                {
-                    // query i (position start + i) sees keys j <= start + i     [n, end]
-                    using var keyPos = torch.arange(end, ScalarType.Int64).unsqueeze(0);
-                    using var queryPos = (torch.arange(n, ScalarType.Int64) + start).unsqueeze(1);
-                    mask = keyPos <= queryPos;
-                }
-            }
-            results[i] = (new SequenceSlice(ids.Count, n, start, contextSlots, mask), null);
+            contexts[i] = allSlots;
+            results[i] = (new SequenceSlice(ids.Count, n, start, null, null), null);
             for (var t = 0; t < n; t++)
             {
                 ids.Add(r.TokenIds[t]);
@@ -64,7 +60,52 @@ internal sealed class PackedStep
                 slots.Add(allSlots[start + t]);
             }
         }
-        return new PackedStep { TokenIds = ids.ToArray(), Positions = positions.ToArray(), Slots = slots.ToArray(), Requests = results };
+
+        // single tokens after cached context are attended together when there are several
+        bool IsDecode(int i) => results[i].Item1 is { Length: 1, StartPosition: > 0 };
+        var decode = Enumerable.Range(0, results.Length).Where(IsDecode).ToArray();
+        var grouped = decode.Length >= 2;
+        var sequences = new List<SequenceSlice>();
+        for (var i = 0; i < results.Length; i++)
+        {
+            if (results[i].Item1 is not { } slice || (grouped && IsDecode(i))) continue;
+            var withContext = slice.StartPosition > 0 ? slice with { ContextSlots = torch.tensor(contexts[i]), Mask = ChunkMask(slice) } : slice;
+            results[i] = (withContext, null);
+            sequences.Add(withContext);
+        }
+        return new PackedStep
+        {
+            TokenIds = ids.ToArray(), Positions = positions.ToArray(), Slots = slots.ToArray(), Requests = results,
+            AttentionSequences = sequences, Decode = grouped ? BuildDecodeGroup(decode, results, contexts) : null,
+        };
+    }
+
+    /// <summary>[n, start + n]: query i (position start + i) sees keys j &lt;= start + i; null for one token.</summary>
+    private static Tensor? ChunkMask(SequenceSlice slice)
+    {
+        if (slice.Length == 1) return null;
+        var end = slice.StartPosition + slice.Length;
+        using var keyPos = torch.arange(end, ScalarType.Int64).unsqueeze(0);
+        using var queryPos = (torch.arange(slice.Length, ScalarType.Int64) + slice.StartPosition).unsqueeze(1);
+        return keyPos <= queryPos;
+    }
+
+    private static DecodeGroup BuildDecodeGroup(int[] members, (SequenceSlice? Slice, string? Error)[] results, long[][] contexts)
+    {
+        var maxLength = members.Max(i => contexts[i].Length);
+        var padded = new long[members.Length * maxLength];
+        var valid = new bool[members.Length * maxLength];
+        for (var m = 0; m < members.Length; m++)
+        {
+            var context = contexts[members[m]];
+            context.CopyTo(padded, m * maxLength);
+            Array.Fill(valid, true, m * maxLength, context.Length);
+        }
+        return new DecodeGroup(
+            torch.tensor(members.Select(i => (long)results[i].Slice!.PackedStart).ToArray()),
+            torch.tensor(padded),
+            torch.tensor(valid).view(members.Length, 1, 1, maxLength),
+            maxLength);
     }
 
     private static string? Validate(ScheduledRequest r, PagedKvCache cache, ModelRunnerInfo info)

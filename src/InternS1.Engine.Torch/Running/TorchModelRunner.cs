@@ -160,7 +160,8 @@ public sealed class TorchModelRunner : IModelRunner
         {
             Positions = torch.tensor(packed.Positions),
             SlotMapping = torch.tensor(packed.Slots),
-            Sequences = packed.Requests.Where(r => r.Slice is not null).Select(r => r.Slice!).ToList(),
+            Sequences = packed.AttentionSequences,
+            Decode = packed.Decode,
             Cache = cache,
         };
         var hidden = Model.Forward(embeds, batch);                                        // [T, hidden]
