@@ -53,7 +53,10 @@ public static class WeightLoader
                 ignoredByPrefix[prefix] = ignoredByPrefix.GetValueOrDefault(prefix) + 1;
                 continue;
             }
-            if (options.IgnoredNames.Contains(name) || name.EndsWith(".rotary_emb.inv_freq", StringComparison.Ordinal))
+            // NOTE: FP8 weights are dequantised at load and activations stay in the compute dtype, so
+            // static activation scales (input_scale) are not needed; rotary inv_freq is recomputed.
+            if (options.IgnoredNames.Contains(name) || name.EndsWith(".rotary_emb.inv_freq", StringComparison.Ordinal)
+                || (name.EndsWith(".input_scale", StringComparison.Ordinal) && parameters.ContainsKey(name[..^".input_scale".Length] + ".weight")))
             {
                 logger.LogInformation("Checkpoint tensor {Name} is not used by the model and was skipped", name);
                 continue;
