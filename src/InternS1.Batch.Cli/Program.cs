@@ -1,5 +1,6 @@
 using System.CommandLine;
 using InternS1.Batch.Cli.Commands;
+using InternS1.Batch.Cli.Commands.Bench;
 using InternS1.Batch.Cli.Commands.Model;
 
 namespace InternS1.Batch.Cli;
@@ -12,12 +13,17 @@ public static class Program
         var root = new RootCommand("interns1 — batch inference worker for Intern-S1 (RabbitMQ in, PostgreSQL out)");
         root.Subcommands.Add(VersionCommand.Create());
 
-        var model = new Command("model", "Model tools: tokenizer, chat template, media preprocessing, generation");
+        var model = new Command("model", "Model tools: tokenizer, chat template, media preprocessing, logits, generation");
         model.Subcommands.Add(TokenizeCommand.Create());
         model.Subcommands.Add(DetokenizeCommand.Create());
         model.Subcommands.Add(ChatTemplateCommand.Create());
         model.Subcommands.Add(PreprocessCommand.Create());
+        model.Subcommands.Add(LogitsCommand.Create());
         root.Subcommands.Add(model);
+
+        var bench = new Command("bench", "Benchmarks (ratios against a baseline measured in the same run)");
+        bench.Subcommands.Add(EngineBenchCommand.Create());
+        root.Subcommands.Add(bench);
 
         return await root.Parse(args).InvokeAsync();
     }

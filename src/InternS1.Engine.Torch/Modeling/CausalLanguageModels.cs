@@ -1,0 +1,23 @@
+using InternS1.Engine.Torch.Checkpoints;
+using static TorchSharp.torch;
+
+namespace InternS1.Engine.Torch.Modeling;
+
+/// <summary>Chooses the module tree for a config: Intern-S1 layout (<c>model.language_model.*</c>)
+/// for an Intern-S1 config, plain Qwen3 layout (<c>model.*</c>) for a top-level qwen3 / qwen3_moe config.</summary>
+public static class CausalLanguageModels
+{
+    /// <summary>True when config.json is a plain Qwen3 / Qwen3-MoE config (no text_config nesting).</summary>
+    public static bool IsPlainQwen3(InternS1Config config) => config.ModelType is "qwen3" or "qwen3_moe";
+
+    /// <summary>Builds the (uninitialised) model for <paramref name="config"/> in <paramref name="dtype"/>.</summary>
+    public static ICausalLanguageModel Create(InternS1Config config, ScalarType dtype)
+    {
+        var text = config.TextConfig;
+        if (text.UseSlidingWindow || text.LayerTypes?.Any(t => t != "full_attention") == true)
+            throw new ModelConfigException("text_config.use_sliding_window / layer_types: sliding-window attention is not supported (Intern-S1 and Qwen3 use full attention)");
+        return IsPlainQwen3(config)
+            ? new Qwen3ForCausalLM(text, config.TiedEmbeddings, dtype)
+            : new InternS1ForConditionalGeneration(config, dtype);
+    }
+}

@@ -1,0 +1,29 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace InternS1.Engine.Torch.Modeling;
+
+/// <summary>Mirrors transformers' <c>Qwen3MLP</c> / <c>Qwen3MoeMLP</c> (one expert): down(silu(gate(x)) * up(x)).</summary>
+public sealed class Qwen3MLP : nn.Module<Tensor, Tensor>
+{
+    public Linear gate_proj;
+    public Linear up_proj;
+    public Linear down_proj;
+
+    public Qwen3MLP(long hiddenSize, long intermediateSize, ScalarType dtype) : base(nameof(Qwen3MLP))
+    {
+        gate_proj = Layers.Linear(hiddenSize, intermediateSize, dtype);
+        up_proj = Layers.Linear(hiddenSize, intermediateSize, dtype);
+        down_proj = Layers.Linear(intermediateSize, hiddenSize, dtype);
+        RegisterComponents();
+    }
+
+    /// <summary>[N, hidden] -> [N, hidden].</summary>
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var h = nn.functional.silu(gate_proj.forward(x)) * up_proj.forward(x); // [N, intermediate]
+        return down_proj.forward(h).MoveToOuterDisposeScope();
+    }
+}

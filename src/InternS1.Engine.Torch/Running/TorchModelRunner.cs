@@ -1,0 +1,211 @@
+using System.Diagnostics;
+using InternS1.Engine.Execution;
+using InternS1.Engine.Requests;
+using InternS1.Engine.Torch.Checkpoints;
+using InternS1.Engine.Torch.Modeling;
+using InternS1.Engine.Torch.Sampling;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace InternS1.Engine.Torch.Running;
+
+/// <summary>
+/// <see cref="IModelRunner"/> over TorchSharp on the CPU: one packed batch per step for the
+/// embeddings, projections, MLP/MoE and lm_head; attention per sequence against its KV blocks;
+/// float32 sampling of the requests that reach the end of their known tokens.
+/// Only the engine thread calls it.
+/// </summary>
+public sealed class TorchModelRunner : IModelRunner
+{
+    private readonly ILogger _logger;
+    private readonly ScalarType _dtype;
+    private readonly MultimodalMerger _multimodal;
+    private PagedKvCache? _cache;
+
+    private TorchModelRunner(ICausalLanguageModel model, InternS1Config config, ModelRunnerInfo info, ComputeDtype dtype, ILogger logger)
+    {
+        Model = model;
+        Config = config;
+        Info = info;
+        Dtype = dtype;
+        _dtype = dtype.ToScalarType();
+        _logger = logger;
+        _multimodal = new MultimodalMerger();
+    }
+
+    /// <inheritdoc />
+    public ModelRunnerInfo Info { get; }
+
+    /// <summary>The parsed config.json.</summary>
+    public InternS1Config Config { get; }
+
+    public ComputeDtype Dtype { get; }
+
+    /// <summary>The loaded module tree (parameters named as in the checkpoint).</summary>
+    public ICausalLanguageModel Model { get; }
+
+    /// <summary>Bytes of all parameters.</summary>
+    public long WeightBytes => Model.Root.parameters().Sum(p => p.numel() * p.element_size());
+
+    /// <summary>Bytes of the KV pool (0 before <see cref="InitializeKvCache"/>).</summary>
+    public long KvCacheBytes => _cache?.Bytes ?? 0;
+
+    /// <summary>Encodes media runs; null until the vision tower exists (such requests then fail individually).</summary>
+    internal IMultimodalEncoder? MultimodalEncoder
+    {
+        get => _multimodal.Encoder;
+        set => _multimodal.Encoder = value;
+    }
+
+    /// <summary>Reads config.json, generation_config.json and the safetensors weights of
+    /// <paramref name="modelDirectory"/> (Intern-S1, Intern-S1-FP8, Intern-S1-mini or a plain Qwen3 /
+    /// Qwen3-MoE folder) and builds the runner. Errors name the file, key or tensor.</summary>
+    public static TorchModelRunner Load(string modelDirectory, TorchRunnerOptions? options = null, ILogger? logger = null)
+    {
+        options ??= new TorchRunnerOptions();
+        logger ??= NullLogger.Instance;
+        torch.set_num_threads(Math.Max(1, options.Threads ?? Environment.ProcessorCount));
+        var watch = Stopwatch.StartNew();
+        var config = InternS1Config.Load(modelDirectory);
+        var generation = GenerationConfig.Load(modelDirectory);
+        var quant = config.Quantization;
+        if (quant?.QuantMethod is { } method && method != "fp8")
+            throw new ModelConfigException($"quantization_config.quant_method '{method}' is not supported (supported: fp8 with weight_block_size)");
+
+        var scalar = options.Dtype.ToScalarType();
+        var model = CausalLanguageModels.Create(config, scalar);
+        try
+        {
+            using var checkpoint = SafetensorsCheckpoint.Open(modelDirectory);
+            var load = new WeightLoadOptions
+            {
+                IgnoredPrefixes = model.UnbuiltPrefixes,
+                IgnoredNames = config.TiedEmbeddings ? ["lm_head.weight"] : [],
+                Fp8BlockSize = quant?.WeightBlockSize is { Count: 2 } block ? block : [128, 128],
+            };
+            WeightLoader.Load(model.Root, checkpoint, load, logger);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+        if (config.VisionConfig is not null)
+            logger.LogWarning("The vision tower is not built yet: requests with images or video fail with a per-request error");
+
+        var eos = SamplingDefaults.EosTokenIds(config, generation);
+        if (eos.Count == 0)
+            logger.LogWarning("No eos_token_id in {Dir}/generation_config.json or config.json: generation stops only at max tokens or stop strings", modelDirectory);
+        var text = config.TextConfig;
+        var info = new ModelRunnerInfo
+        {
+            ModelName = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(modelDirectory))),
+            MaxModelLength = text.MaxPositionEmbeddings,
+            VocabSize = text.VocabSize,
+            EosTokenIds = eos,
+            RecommendedSampling = SamplingDefaults.For(config, generation),
+            NumLayers = text.NumHiddenLayers,
+            NumKvHeads = text.KeyValueHeads,
+            HeadDim = text.HeadDim,
+            KvElementBytes = options.Dtype.ElementBytes(),
+            TokensPerTile = config.VisionConfig is null ? 0 : config.ImageSeqLength,
+            ImageTokenId = config.VisionConfig is null ? -1 : config.ImageTokenId,
+        };
+        var runner = new TorchModelRunner(model, config, info, options.Dtype, logger);
+        logger.LogInformation("Loaded {Model} ({Layers} layers, {Experts} experts, {Params:N0} parameters, {Dtype}) in {Seconds:F1} s",
+            info.ModelName, text.NumHiddenLayers, text.NumExperts, model.Root.parameters().Sum(p => p.numel()), options.Dtype.Name(), watch.Elapsed.TotalSeconds);
+        return runner;
+    }
+
+    /// <inheritdoc />
+    public void InitializeKvCache(int numBlocks, int blockSize)
+    {
+        _cache?.Dispose();
+        _cache = null;
+        _cache = new PagedKvCache(Info.NumLayers, numBlocks, blockSize, Info.NumKvHeads, Info.HeadDim, _dtype);
+        _logger.LogInformation("KV cache: {Blocks} blocks x {BlockSize} tokens, {MiB:F1} MiB", numBlocks, blockSize, _cache.Bytes / 1048576.0);
+    }
+
+    /// <inheritdoc />
+    public ModelRunnerOutput Execute(SchedulerOutput schedule)
+    {
+        var cache = _cache ?? throw new InvalidOperationException("InitializeKvCache must be called before Execute");
+        _multimodal.Forget(schedule.FinishedRequestIds);
+        if (schedule.Requests.Count == 0) return new ModelRunnerOutput([]);
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+
+        // 1. validate and pack every runnable request into one token batch
+        var packed = PackedStep.Pack(schedule, cache, Info, _multimodal.Check);
+        var errors = packed.Requests.Select(r => r.Error).ToArray();
+        var sampled = new int?[schedule.Requests.Count];
+        var logits = new float[]?[schedule.Requests.Count];
+        if (packed.TokenCount > 0)
+            RunModel(schedule, packed, cache, errors, sampled, logits);
+        return BuildOutput(schedule, errors, sampled, logits);
+    }
+
+    private void RunModel(SchedulerOutput schedule, PackedStep packed, PagedKvCache cache, string?[] errors, int?[] sampled, float[]?[] logitsOut)
+    {
+        var n = schedule.Requests.Count;
+        // 2. embeddings, with media features over their placeholder rows
+        var embeds = Model.Embed(torch.tensor(packed.TokenIds));                          // [T, hidden]
+        for (var i = 0; i < n; i++)
+            if (packed.Requests[i].Slice is { } slice && errors[i] is null)
+                errors[i] = _multimodal.Apply(embeds, schedule.Requests[i], slice);
+        // 3. the decoder over the packed batch
+        var batch = new AttentionBatch
+        {
+            Positions = torch.tensor(packed.Positions),
+            SlotMapping = torch.tensor(packed.Slots),
+            Sequences = packed.AttentionSequences,
+            Decode = packed.Decode,
+            Cache = cache,
+        };
+        var hidden = Model.Forward(embeds, batch);                                        // [T, hidden]
+        // 4. logits of each request's last row, where sampling or logits were asked for
+        var wanted = Enumerable.Range(0, n).Where(i => errors[i] is null && packed.Requests[i].Slice is not null
+            && (schedule.Requests[i].Sample || schedule.Requests[i].ReturnLogits)).ToArray();
+        if (wanted.Length > 0)
+        {
+            var rows = torch.tensor(wanted.Select(i => (long)(packed.Requests[i].Slice!.PackedStart + packed.Requests[i].Slice!.Length - 1)).ToArray());
+            var logits = Model.ComputeLogits(hidden.index_select(0, rows)).to(ScalarType.Float32); // [R, V]
+            for (var j = 0; j < wanted.Length; j++)
+                if (schedule.Requests[wanted[j]].ReturnLogits)
+                    logitsOut[wanted[j]] = logits[j].data<float>().ToArray();
+            // 5. sample the requests that reached the end of their known tokens
+            var sample = Enumerable.Range(0, wanted.Length).Where(j => schedule.Requests[wanted[j]].Sample).ToArray();
+            if (sample.Length > 0)
+            {
+                var sampleLogits = sample.Length == wanted.Length ? logits : logits.index_select(0, torch.tensor(sample.Select(j => (long)j).ToArray()));
+                var tokens = Sampler.Sample(sampleLogits,
+                    sample.Select(j => schedule.Requests[wanted[j]].Sampling).ToList(),
+                    sample.Select(j => schedule.Requests[wanted[j]].OutputIndex).ToList());
+                for (var s = 0; s < sample.Length; s++) sampled[wanted[sample[s]]] = tokens[s];
+            }
+        }
+    }
+
+    private static ModelRunnerOutput BuildOutput(SchedulerOutput schedule, string?[] errors, int?[] sampled, float[]?[] logits)
+    {
+        var outputs = new RequestOutput[schedule.Requests.Count];
+        for (var i = 0; i < outputs.Length; i++)
+        {
+            var r = schedule.Requests[i];
+            outputs[i] = errors[i] is { } e
+                ? new RequestOutput(r.RequestId, null, null, e)
+                : new RequestOutput(r.RequestId, r.Sample ? sampled[i] : null, logits[i]);
+        }
+        return new ModelRunnerOutput(outputs);
+    }
+
+    /// <summary>Frees the KV pool, kept media features and the weights.</summary>
+    public void Dispose()
+    {
+        _multimodal.Dispose();
+        _cache?.Dispose();
+        Model.Dispose();
+    }
+}

@@ -1,0 +1,125 @@
+using InternS1.Engine.Requests;
+using InternS1.Engine.Torch.Sampling;
+using static TorchSharp.torch;
+
+namespace InternS1.Engine.Torch.Tests;
+
+public class SamplerTests
+{
+    // probabilities 0.5, 0.3, 0.15, 0.05 at temperature 1, in a shuffled vocabulary order
+    private static readonly float[] Logits = [MathF.Log(0.15f), MathF.Log(0.5f), MathF.Log(0.05f), MathF.Log(0.3f)];
+
+    private static float[] Probabilities(SamplingParams p)
+    {
+        using var logits = tensor(Logits).unsqueeze(0);
+        return Sampler.Probabilities(logits, [p]).data<float>().ToArray();
+    }
+
+    private static int SampleOne(SamplingParams p, int outputIndex)
+    {
+        using var logits = tensor(Logits).unsqueeze(0);
+        return Sampler.Sample(logits, [p], [outputIndex])[0];
+    }
+
+    private static void AssertProbabilities(float[] expected, float[] actual)
+    {
+        for (var i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 1e-6);
+    }
+
+    /// <summary>Inverse CDF by hand over (token, probability) in descending order.</summary>
+    private static int ExpectedToken(double u, params (int Token, double P)[] kept)
+    {
+        double cumulative = 0;
+        foreach (var (token, p) in kept)
+        {
+            cumulative += p;
+            if (u < cumulative) return token;
+        }
+        return kept[^1].Token;
+    }
+
+    [Fact]
+    public void Temperature_zero_is_greedy()
+    {
+        var p = new SamplingParams { Temperature = 0 };
+        AssertProbabilities([0, 1, 0, 0], Probabilities(p));
+        Assert.All(Enumerable.Range(0, 20), i => Assert.Equal(1, SampleOne(p with { Seed = i }, i)));
+    }
+
+    [Fact]
+    public void Top_k_keeps_the_k_most_likely_tokens()
+    {
+        var p = new SamplingParams { Temperature = 1, TopK = 2, TopP = 1, Seed = 3 };
+        AssertProbabilities([0, 0.5f / 0.8f, 0, 0.3f / 0.8f], Probabilities(p));
+        for (var i = 0; i < 10; i++)
+            Assert.Equal(ExpectedToken(SamplingRandom.Uniform(3, i), (1, 0.625), (3, 0.375)), SampleOne(p, i));
+    }
+
+    [Fact]
+    public void Top_p_keeps_tokens_while_the_mass_before_them_is_below_top_p()
+    {
+        // masses before: 0 (0.5), 0.5 (0.3), 0.8 (0.15), 0.95 (0.05); top_p 0.7 keeps the first two
+        var p = new SamplingParams { Temperature = 1, TopK = 0, TopP = 0.7f, Seed = 8 };
+        AssertProbabilities([0, 0.625f, 0, 0.375f], Probabilities(p));
+        // top_p 0.85 keeps three
+        AssertProbabilities([0.15f / 0.95f, 0.5f / 0.95f, 0, 0.3f / 0.95f], Probabilities(p with { TopP = 0.85f }));
+        for (var i = 0; i < 10; i++)
+            Assert.Equal(ExpectedToken(SamplingRandom.Uniform(8, i), (1, 0.625), (3, 0.375)), SampleOne(p, i));
+    }
+
+    [Fact]
+    public void Min_p_drops_tokens_below_min_p_times_the_top_probability()
+    {
+        // threshold 0.4 x 0.5 = 0.2: keeps 0.5 and 0.3
+        var p = new SamplingParams { Temperature = 1, TopK = 0, TopP = 1, MinP = 0.4f };
+        AssertProbabilities([0, 0.625f, 0, 0.375f], Probabilities(p));
+        // threshold 0.25 x 0.5 = 0.125: keeps 0.5, 0.3, 0.15
+        AssertProbabilities([0.15f / 0.95f, 0.5f / 0.95f, 0, 0.3f / 0.95f], Probabilities(p with { MinP = 0.25f }));
+    }
+
+    [Fact]
+    public void Temperature_divides_the_logits_before_the_masks()
+    {
+        // temperature 2: probabilities proportional to sqrt(p): sqrt(.5), sqrt(.3) with top_k 2
+        var p = new SamplingParams { Temperature = 2, TopK = 2, TopP = 1 };
+        double a = Math.Sqrt(0.5), b = Math.Sqrt(0.3);
+        AssertProbabilities([0, (float)(a / (a + b)), 0, (float)(b / (a + b))], Probabilities(p));
+    }
+
+    [Fact]
+    public void Sampling_all_disabled_follows_the_full_distribution()
+    {
+        var p = new SamplingParams { Temperature = 1, TopK = 0, TopP = 1, MinP = 0, Seed = 42 };
+        var counts = new int[4];
+        using var logits = tensor(Logits).unsqueeze(0).expand(2000, 4).contiguous();
+        var tokens = Sampler.Sample(logits, Enumerable.Repeat(p, 2000).ToList(), Enumerable.Range(0, 2000).ToList());
+        foreach (var t in tokens) counts[t]++;
+        double[] expected = [0.15, 0.5, 0.05, 0.3];
+        for (var i = 0; i < 4; i++) Assert.InRange(counts[i] / 2000.0, expected[i] - 0.04, expected[i] + 0.04);
+    }
+
+    [Fact]
+    public void The_random_draw_depends_only_on_seed_and_output_index()
+    {
+        Assert.Equal(SamplingRandom.Uniform(7, 3), SamplingRandom.Uniform(7, 3));
+        Assert.NotEqual(SamplingRandom.Uniform(7, 3), SamplingRandom.Uniform(7, 4));
+        Assert.NotEqual(SamplingRandom.Uniform(7, 3), SamplingRandom.Uniform(8, 3));
+        var draws = Enumerable.Range(0, 20000).Select(i => SamplingRandom.Uniform(1, i)).ToArray();
+        Assert.All(draws, u => Assert.InRange(u, 0.0, 1.0 - 1e-17));
+        Assert.InRange(draws.Average(), 0.49, 0.51);
+        Assert.InRange(draws.Count(u => u < 0.1) / 20000.0, 0.09, 0.11);
+    }
+
+    [Fact]
+    public void Rows_with_different_parameters_are_sampled_independently_in_one_batch()
+    {
+        using var logits = tensor(Logits.Concat(Logits).Concat(Logits).ToArray()).reshape(3, 4);
+        var greedy = new SamplingParams { Temperature = 0 };
+        var topK1 = new SamplingParams { Temperature = 1, TopK = 1, Seed = 5 };
+        var topK2 = new SamplingParams { Temperature = 1, TopK = 2, TopP = 1, Seed = 5 };
+        var tokens = Sampler.Sample(logits, [greedy, topK1, topK2], [0, 0, 9]);
+        Assert.Equal(1, tokens[0]);
+        Assert.Equal(1, tokens[1]);
+        Assert.Equal(ExpectedToken(SamplingRandom.Uniform(5, 9), (1, 0.625), (3, 0.375)), tokens[2]);
+    }
+}
