@@ -20,6 +20,7 @@ public static class Program
         model.Subcommands.Add(PreprocessCommand.Create());
         model.Subcommands.Add(LogitsCommand.Create());
         model.Subcommands.Add(CreateTinyCommand.Create());
+        model.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(model);
 
         var bench = new Command("bench", "Benchmarks (ratios against a baseline measured in the same run)");

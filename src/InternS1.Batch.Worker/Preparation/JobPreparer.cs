@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using InternS1.Batch.Contracts.Failures;
 using InternS1.Batch.Contracts.Jobs;
+using InternS1.Engine.Configuration;
 using InternS1.Engine.Execution;
 using InternS1.Engine.Requests;
 using InternS1.Media;
@@ -16,7 +17,7 @@ namespace InternS1.Batch.Worker.Preparation;
 /// locates every media run's token positions and resolves sampling against the model's
 /// recommended values. Bad input raises <see cref="JobPreparationException"/> with a reason code.
 /// </summary>
-public sealed class JobPreparer(ModelPromptAssets assets, MediaLoader media, ModelRunnerInfo model, JobExecutionOptions options)
+public sealed class JobPreparer(ModelPromptAssets assets, MediaLoader media, ModelRunnerInfo model, EngineOptions engine, JobExecutionOptions options)
 {
     public async Task<PreparedJob> PrepareAsync(SubmitPromptJob job, CancellationToken cancellationToken)
     {
@@ -114,7 +115,7 @@ public sealed class JobPreparer(ModelPromptAssets assets, MediaLoader media, Mod
             // top_k <= 0 (0 or -1) disables the filter.
             TopK = Math.Max(0, s?.TopK ?? recommended.TopK),
             MinP = (float)(s?.MinP ?? recommended.MinP),
-            MaxNewTokens = s?.MaxNewTokens ?? options.DefaultMaxNewTokens,
+            MaxNewTokens = s?.MaxNewTokens ?? engine.DefaultMaxNewTokens,
             Seed = s?.Seed ?? (BitConverter.ToInt64(RandomNumberGenerator.GetBytes(8)) & long.MaxValue),
             StopTokenIds = model.EosTokenIds,
             StopStrings = s?.Stop ?? [],
