@@ -1,0 +1,21 @@
+namespace InternS1.Batch.Storage.Ledger;
+
+/// <summary>What <see cref="JobLedger.BeginAsync"/> found.</summary>
+public enum JobStartKind
+{
+    /// <summary>The job is now <c>running</c>; go on.</summary>
+    Started,
+
+    /// <summary>The job already ended (result or dead letter): acknowledge without work.</summary>
+    AlreadyFinished,
+
+    /// <summary>Another job of the dataset holds this custom_id; this job was recorded as dead-lettered.</summary>
+    DuplicateCustomId,
+}
+
+/// <summary>The outcome of registering a delivery of a job.</summary>
+/// <param name="Kind">What happened.</param>
+/// <param name="Status">The job's status after the call.</param>
+/// <param name="Attempts">Deliveries that started work, this one included.</param>
+/// <param name="ConflictingJobId">For <see cref="JobStartKind.DuplicateCustomId"/>: the job holding the custom_id.</param>
+public sealed record JobStart(JobStartKind Kind, string Status, int Attempts, string? ConflictingJobId = null);
