@@ -42,11 +42,9 @@ public sealed class SubmitPromptJobConsumerDefinition : ConsumerDefinition<Submi
             // would make every queue that ever consumed SubmitPromptJob receive copies of published jobs.
             rabbit.ConfigureConsumeTopology = false;
         }
-        if (_options.RetryIntervals.Length == 0)
-            return;
         endpointConfigurator.UseMessageRetry(r =>
         {
-            r.Intervals(_options.RetryIntervals);
+            r.Intervals(_options.EffectiveRetryIntervals);
             r.Handle<Exception>(IsTransient);
         });
     }

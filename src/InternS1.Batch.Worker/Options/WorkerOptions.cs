@@ -21,10 +21,17 @@ public sealed class WorkerOptions : IValidatableObject
     [Range(1, 10_000)]
     public int ConcurrentMessageLimit { get; set; } = 32;
 
+    /// <summary>Retry intervals used when <see cref="RetryIntervals"/> is not configured.</summary>
+    public static readonly TimeSpan[] DefaultRetryIntervals = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30)];
+
     /// <summary>In-memory retry intervals for transient faults (engine out of memory, database or broker
     /// unavailable); one retry per entry, then the message goes to the <c>_error</c> queue and is recorded
-    /// as <c>retries_exhausted</c>. Default 1 s, 5 s, 15 s, 30 s.</summary>
-    public TimeSpan[] RetryIntervals { get; set; } = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30)];
+    /// as <c>retries_exhausted</c>. Default 1 s, 5 s, 15 s, 30 s.
+    /// NOTE: nullable because the configuration binder appends configured array items to a non-empty default.</summary>
+    public TimeSpan[]? RetryIntervals { get; set; }
+
+    /// <summary>The configured intervals, or the defaults.</summary>
+    public TimeSpan[] EffectiveRetryIntervals => RetryIntervals is { Length: > 0 } r ? r : DefaultRetryIntervals;
 
     /// <summary>On shutdown: how long in-flight jobs may run before they are cancelled and handed back to
     /// the broker (redelivered later). The host and MassTransit stop timeouts are derived from it. Default 30 s.</summary>
@@ -50,7 +57,7 @@ public sealed class WorkerOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (RetryIntervals.Any(i => i < TimeSpan.Zero || i > TimeSpan.FromHours(1)))
+        if (EffectiveRetryIntervals.Any(i => i < TimeSpan.Zero || i > TimeSpan.FromHours(1)))
             yield return new ValidationResult("Worker:RetryIntervals: every interval must be between 0 and 1 hour.", [nameof(RetryIntervals)]);
         if (HealthPort != 0 && HealthPort == MetricsPort)
             yield return new ValidationResult("Worker:HealthPort and Worker:MetricsPort must differ.", [nameof(HealthPort)]);
