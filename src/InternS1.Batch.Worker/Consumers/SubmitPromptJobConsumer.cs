@@ -27,6 +27,7 @@ public sealed class SubmitPromptJobConsumer(
     JobLedger ledger,
     ResultWriter writer,
     SubmitPromptJobValidator validator,
+    InFlightJobs inFlightJobs,
     WorkerMetrics metrics,
     TimeProvider time,
     IOptions<WorkerOptions> options,
@@ -49,6 +50,7 @@ public sealed class SubmitPromptJobConsumer(
         }
 
         // 1. Already ended? (the unique keys make this safe under races; this only saves the work)
+        using var claim = await inFlightJobs.ClaimAsync(job.JobId, context.CancellationToken).ConfigureAwait(false);
         var start = await ledger.BeginAsync(new JobAdmission
         {
             JobId = job.JobId, Dataset = job.Dataset, CustomId = job.CustomId,

@@ -36,10 +36,17 @@ public static class FaultedMessage
             var types = envelope?["messageType"] is JsonArray a ? string.Join(", ", a.Select(t => t?.ToString())) : "unknown";
             text = $"message: no consumer for its message type ({types}); jobs must be SubmitPromptJob messages";
         }
+        else if (DescribeJsonProblem(message, body) is { } problem)
+        {
+            // NOTE: decided by reading the body again, not by the exception type: MassTransit's raw JSON
+            // deserializer reads lazily, so a wrongly typed field surfaces as an InvalidOperationException.
+            reason = FailureReasons.MalformedMessage;
+            text = "message: " + problem;
+        }
         else if (IsSerializationFault(exceptionType))
         {
             reason = FailureReasons.MalformedMessage;
-            text = "message: " + (DescribeJsonProblem(message, body) ?? faultMessage ?? "could not be read as a job");
+            text = "message: " + (faultMessage ?? "could not be read as a job");
         }
         else if (exceptionType is not null && IsTransientType(exceptionType))
         {

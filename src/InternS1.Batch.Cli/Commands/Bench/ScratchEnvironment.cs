@@ -28,7 +28,7 @@ internal sealed class ScratchEnvironment : IAsyncDisposable
 
     public static async Task<ScratchEnvironment> CreateAsync(string connectionString, RabbitMqAddress rabbit, string prefix, CancellationToken ct)
     {
-        var database = $"{prefix}_{Guid.NewGuid():N}"[..40];
+        var database = Truncate($"{prefix}_{Guid.NewGuid():N}", 48);
         var scratch = new NpgsqlConnectionStringBuilder(connectionString) { Database = database, Pooling = true, MaxPoolSize = 100 }.ConnectionString;
         await using (var admin = new NpgsqlConnection(connectionString))
         {
@@ -47,10 +47,12 @@ internal sealed class ScratchEnvironment : IAsyncDisposable
     /// <summary>A unique queue name that is deleted (with its exchanges and _error/_skipped queues) on dispose.</summary>
     public string Queue(string name)
     {
-        var queue = $"interns1-{name}-{Guid.NewGuid():N}"[..40];
+        var queue = Truncate($"interns1-{name}-{Guid.NewGuid():N}", 60);
         _queues.Add(queue);
         return queue;
     }
+
+    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
 
     public async ValueTask DisposeAsync()
     {
