@@ -19,7 +19,7 @@ public class PoisonTests
         var queue = env.Queue("poison");
         var media = Directory.CreateTempSubdirectory("interns1-media-").FullName;
         const string ds = "poison";
-        var executor = new DeterministicTestExecutor { MediaRoot = media, ContextWords = 50 };
+        var executor = new DeterministicTestExecutor { MediaRoot = media, ContextWords = 300 };
         await using var worker = await InProcessWorker.StartAsync(env.ConnectionString, queue, executor);
 
         for (var i = 0; i < 10; i++)
@@ -56,7 +56,7 @@ public class PoisonTests
         await Broker.PublishRawAsync(queue, role.ToJsonString());
         await Broker.PublishRawAsync(queue, Jobs.Text("p-dup", ds, "g3", "same custom id as good-3").ToJsonString());
         await Broker.PublishRawAsync(queue, Jobs.WithParts("p-media", ds, "media", new JsonObject { ["type"] = "image", ["path"] = "missing.png" }).ToJsonString());
-        await Broker.PublishRawAsync(queue, Jobs.Text("p-long", ds, "long", string.Join(' ', Enumerable.Repeat("w", 60))).ToJsonString());
+        await Broker.PublishRawAsync(queue, Jobs.Text("p-long", ds, "long", string.Join(' ', Enumerable.Repeat("w", 301))).ToJsonString());
         await Broker.PublishRawAsync(queue, With(Jobs.Text("p-transient", ds, "tr", "x"), "metadata", new JsonObject { ["test"] = "transient" }).ToJsonString());
         await Broker.PublishRawAsync(queue, With(Jobs.Text("p-deadline", ds, "dl", "x"), "deadline", "2020-01-01T00:00:00Z").ToJsonString());
         await Broker.PublishRawAsync(queue, """{"job_id":"p-shape","dataset":"poison","custom_id":"shape"}""");
@@ -97,7 +97,9 @@ public class PoisonTests
             Assert.Equal(1, requeued);
         }
         await TestServices.WaitUntilAsync(async () => await Database.CountAsync(env.ConnectionString, "SELECT count(*) FROM results WHERE job_id = 'p-media'") == 1,
-            TimeSpan.FromSeconds(30), () => Task.FromResult("requeued job did not succeed"));
+            TimeSpan.FromSeconds(30), async () => "requeued job did not succeed: " + string.Join("; ",
+                (await Database.RowsAsync(env.ConnectionString, "SELECT j.status, j.attempts, d.reason_code, d.message, d.requeued_at, d.payload::text FROM jobs j LEFT JOIN dead_letters d ON d.job_id = j.id WHERE j.id = 'p-media'"))
+                .Select(r => string.Join(" | ", r))));
         Assert.Equal("succeeded", (await Database.RowsAsync(env.ConnectionString, "SELECT status FROM jobs WHERE id = 'p-media'"))[0][0]);
         Assert.Equal(1, await Database.CountAsync(env.ConnectionString, "SELECT count(*) FROM dead_letters WHERE job_id = 'p-media' AND requeued_at IS NOT NULL"));
     }
