@@ -39,17 +39,17 @@ public sealed class JobLedger(NpgsqlDataSource dataSource)
     public async Task<JobStart> BeginAsync(JobAdmission job, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (var ds = new NpgsqlCommand(InsertDatasetSql, connection))
-        {
-            ds.Parameters.AddWithValue("dataset", job.Dataset);
-            await ds.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
         try
         {
-            await using var cmd = new NpgsqlCommand(BeginSql, connection);
-            AddJobParameters(cmd, job);
-            await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            // One round trip: the dataset (if new) and the job upsert.
+            await using var batch = new NpgsqlBatch(connection);
+            var ds = new NpgsqlBatchCommand(InsertDatasetSql);
+            ds.Parameters.AddWithValue("dataset", job.Dataset);
+            batch.BatchCommands.Add(ds);
+            var begin = new NpgsqlBatchCommand(BeginSql);
+            AddJobParameters(begin.Parameters, job);
+            batch.BatchCommands.Add(begin);
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             var status = reader.GetString(0);
             var attempts = reader.GetInt32(1);
@@ -65,7 +65,7 @@ public sealed class JobLedger(NpgsqlDataSource dataSource)
                 holder = await find.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
             }
             await using var insert = new NpgsqlCommand(InsertDuplicateSql, connection);
-            AddJobParameters(insert, job);
+            AddJobParameters(insert.Parameters, job);
             await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return new JobStart(JobStartKind.DuplicateCustomId, JobStatus.DeadLettered, 1, holder);
         }
@@ -105,13 +105,13 @@ public sealed class JobLedger(NpgsqlDataSource dataSource)
     private static NpgsqlParameter Texts(string name, IEnumerable<string> values)
         => new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = values.ToArray() };
 
-    private static void AddJobParameters(NpgsqlCommand cmd, JobAdmission job)
+    private static void AddJobParameters(NpgsqlParameterCollection parameters, JobAdmission job)
     {
-        cmd.Parameters.AddWithValue("id", job.JobId);
-        cmd.Parameters.AddWithValue("dataset", job.Dataset);
-        cmd.Parameters.AddWithValue("custom_id", job.CustomId);
-        cmd.Parameters.AddWithValue("priority", job.Priority);
-        cmd.Parameters.Add(new NpgsqlParameter("deadline", NpgsqlDbType.TimestampTz) { Value = job.Deadline is { } d ? d.UtcDateTime : DBNull.Value });
-        cmd.Parameters.AddWithValue("payload", job.PayloadJson);
+        parameters.AddWithValue("id", job.JobId);
+        parameters.AddWithValue("dataset", job.Dataset);
+        parameters.AddWithValue("custom_id", job.CustomId);
+        parameters.AddWithValue("priority", job.Priority);
+        parameters.Add(new NpgsqlParameter("deadline", NpgsqlDbType.TimestampTz) { Value = job.Deadline is { } d ? d.UtcDateTime : DBNull.Value });
+        parameters.AddWithValue("payload", job.PayloadJson);
     }
 }

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using InternS1.Batch.Cli.Commands.Bench;
+using InternS1.Batch.Tests.Infrastructure;
+using InternS1.Batch.TestWorker;
+using InternS1.Batch.Worker.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace InternS1.Batch.Tests.Service;
+
+[Trait("Category", "Service")]
+public class WorkerHostTests
+{
+    [Fact]
+    public async Task Stopping_hands_back_jobs_still_running_after_the_shutdown_timeout_and_another_worker_finishes_them()
+    {
+        await using var env = await ScratchEnvironment.CreateAsync(TestServices.Postgres, TestServices.RabbitMq, "t_drain", default);
+        var queue = env.Queue("drain");
+        var slow = new DeterministicTestExecutor { Delay = TimeSpan.FromSeconds(30) };
+        var worker = await InProcessWorker.StartAsync(env.ConnectionString, queue, slow, new Dictionary<string, string?>
+        {
+            ["Worker:ShutdownTimeout"] = "00:00:00.500",
+            ["Worker:PrefetchCount"] = "4",
+            ["Worker:ConcurrentMessageLimit"] = "4",
+        });
+        for (var i = 0; i < 4; i++)
+            await Broker.PublishRawAsync(queue, Jobs.Text($"drain-{i}", "drain", $"c{i}", "slow job").ToJsonString());
+        await TestServices.WaitUntilAsync(() => Task.FromResult(slow.Executions.Count == 4), TimeSpan.FromSeconds(30), () => Task.FromResult($"{slow.Executions.Count} started"));
+
+        var stopping = Stopwatch.StartNew();
+        await worker.DisposeAsync();
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(15), $"stop took {stopping.Elapsed}");
+        Assert.Equal(0, await Database.CountAsync(env.ConnectionString, "SELECT count(*) FROM results"));
+        Assert.Equal(0, await Database.CountAsync(env.ConnectionString, "SELECT count(*) FROM dead_letters"));
+        Assert.Equal(4, await Broker.MessageCountAsync(queue));
+
+        var fast = new DeterministicTestExecutor();
+        await using (await InProcessWorker.StartAsync(env.ConnectionString, queue, fast))
+        {
+            await TestServices.WaitUntilAsync(async () => await Database.CountAsync(env.ConnectionString, "SELECT count(*) FROM results") == 4,
+                TimeSpan.FromSeconds(30), () => Task.FromResult("handed-back jobs not finished"));
+        }
+        Assert.Equal(4, await Database.CountAsync(env.ConnectionString, "SELECT count(*) FROM jobs WHERE status = 'succeeded' AND attempts = 2"));
+    }
+
+    [Fact]
+    public async Task The_health_endpoint_reports_live_and_ready_with_the_database_check()
+    {
+        await using var env = await ScratchEnvironment.CreateAsync(TestServices.Postgres, TestServices.RabbitMq, "t_health", default);
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        await using var worker = await InProcessWorker.StartAsync(env.ConnectionString, env.Queue("health"), new DeterministicTestExecutor(),
+            new Dictionary<string, string?> { ["Worker:HealthPort"] = port.ToString() });
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        string ready = "";
+        await TestServices.WaitUntilAsync(async () =>
+        {
+            try
+            {
+                var response = await http.GetAsync("/readyz");
+                ready = await response.Content.ReadAsStringAsync();
+                return response.StatusCode == HttpStatusCode.OK;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(20), () => Task.FromResult(ready));
+        Assert.Contains("\"postgres\"", ready);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/other")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_worker_without_an_executor_refuses_to_start_and_says_why()
+    {
+        var builder = InternS1Host.CreateApplicationBuilder([]);
+        builder.Configuration["ConnectionStrings:Postgres"] = TestServices.Postgres;
+        builder.Configuration["ConnectionStrings:RabbitMq"] = TestServices.RabbitMqUri;
+        builder.Services.AddInternS1Worker(builder.Configuration);
+        using var host = builder.Build();
+        var ex = await Assert.ThrowsAsync<WorkerCompositionException>(() => host.StartAsync());
+        Assert.Contains("No IPromptJobExecutor is registered", ex.Message);
+    }
+}
