@@ -43,8 +43,10 @@ public sealed class SubmitPromptJobConsumer(
 
         if (validator.ValidateIdentity(job) is { } badIdentity)
         {
+            var messageId = context.MessageId?.ToString()
+                ?? Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(payload)))[..32].ToLowerInvariant();
             var key = string.IsNullOrWhiteSpace(job.JobId) || job.JobId.Length > Storage.Limits.JobIdLength
-                ? $"message:{context.MessageId}" : job.JobId;
+                ? $"message:{messageId}" : job.JobId;
             await DeadLetterAsync(context, key, badIdentity.ReasonCode, badIdentity.Message, payload, attempts: 1).ConfigureAwait(false);
             return;
         }
