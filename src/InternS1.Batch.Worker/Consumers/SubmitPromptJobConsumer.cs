@@ -72,6 +72,14 @@ public sealed class SubmitPromptJobConsumer(
             return;
         }
 
+        if (start.Attempts > options.Value.MaxAttempts)
+        {
+            await DeadLetterAsync(context, job.JobId, FailureReasons.EngineError,
+                $"job: started {start.Attempts} times without ending (did the worker crash on it?); the limit is Worker:MaxAttempts = {options.Value.MaxAttempts}",
+                payload, start.Attempts).ConfigureAwait(false);
+            return;
+        }
+
         // 2. Rejected?
         if (validator.Validate(job) is { } rejection)
         {

@@ -33,6 +33,12 @@ public sealed class WorkerOptions : IValidatableObject
     /// <summary>The configured intervals, or the defaults.</summary>
     public TimeSpan[] EffectiveRetryIntervals => RetryIntervals is { Length: > 0 } r ? r : DefaultRetryIntervals;
 
+    /// <summary>Most deliveries that may start a job (redeliveries after crashes and transient retries
+    /// included, counted in <c>jobs.attempts</c>); past it the job is dead-lettered as <c>engine_error</c>,
+    /// so a job that kills the worker cannot loop forever. Default 20.</summary>
+    [Range(1, 10_000)]
+    public int MaxAttempts { get; set; } = 20;
+
     /// <summary>On shutdown: how long in-flight jobs may run before they are cancelled and handed back to
     /// the broker (redelivered later). The host and MassTransit stop timeouts are derived from it. Default 30 s.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]

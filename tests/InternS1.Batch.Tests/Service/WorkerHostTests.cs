@@ -46,6 +46,27 @@ public class WorkerHostTests
     }
 
     [Fact]
+    public async Task A_job_started_more_often_than_max_attempts_is_dead_lettered_instead_of_run_again()
+    {
+        await using var env = await ScratchEnvironment.CreateAsync(TestServices.Postgres, TestServices.RabbitMq, "t_attempts", default);
+        var queue = env.Queue("attempts");
+        // As if three workers had died while running it.
+        await Database.ExecuteAsync(env.ConnectionString, """
+            INSERT INTO datasets (name) VALUES ('a');
+            INSERT INTO jobs (id, dataset, custom_id, status, attempts, priority, payload) VALUES ('crashy', 'a', 'c', 'running', 3, 0, '{}');
+            """);
+        var executor = new DeterministicTestExecutor();
+        await using var worker = await InProcessWorker.StartAsync(env.ConnectionString, queue, executor,
+            new Dictionary<string, string?> { ["Worker:MaxAttempts"] = "3" });
+        await Broker.PublishRawAsync(queue, Jobs.Text("crashy", "a", "c", "x").ToJsonString());
+        await TestServices.WaitUntilAsync(async () => await Database.CountAsync(env.ConnectionString, "SELECT count(*) FROM dead_letters") == 1,
+            TimeSpan.FromSeconds(30), () => Task.FromResult("no dead letter"));
+        var row = (await Database.RowsAsync(env.ConnectionString, "SELECT d.reason_code, j.status, j.attempts FROM dead_letters d JOIN jobs j ON j.id = d.job_id")).Single();
+        Assert.Equal(("engine_error", "failed", 4), ((string)row[0]!, (string)row[1]!, (int)row[2]!));
+        Assert.False(executor.Executions.ContainsKey("crashy"));
+    }
+
+    [Fact]
     public async Task The_health_endpoint_reports_live_and_ready_with_the_database_check()
     {
         await using var env = await ScratchEnvironment.CreateAsync(TestServices.Postgres, TestServices.RabbitMq, "t_health", default);
