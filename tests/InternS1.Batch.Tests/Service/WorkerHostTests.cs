@@ -46,6 +46,28 @@ public class WorkerHostTests
     }
 
     [Fact]
+    public async Task Stopping_lets_running_jobs_finish_within_the_shutdown_timeout_and_commits_and_acks_them()
+    {
+        await using var env = await ScratchEnvironment.CreateAsync(TestServices.Postgres, TestServices.RabbitMq, "t_finish", default);
+        var queue = env.Queue("finish");
+        var executor = new DeterministicTestExecutor { Delay = TimeSpan.FromSeconds(1.5) };
+        var worker = await InProcessWorker.StartAsync(env.ConnectionString, queue, executor, new Dictionary<string, string?>
+        {
+            ["Worker:ShutdownTimeout"] = "00:00:20",
+            ["Worker:PrefetchCount"] = "4",
+            ["Worker:ConcurrentMessageLimit"] = "4",
+        });
+        for (var i = 0; i < 4; i++)
+            await Broker.PublishRawAsync(queue, Jobs.Text($"finish-{i}", "finish", $"c{i}", "short job").ToJsonString());
+        await TestServices.WaitUntilAsync(() => Task.FromResult(executor.Executions.Count == 4), TimeSpan.FromSeconds(30), () => Task.FromResult($"{executor.Executions.Count} started"));
+        await worker.DisposeAsync();
+
+        // The bus drained before the result writer stopped: every result committed, every message acked.
+        Assert.Equal(4, await Database.CountAsync(env.ConnectionString, "SELECT count(*) FROM results"));
+        Assert.Equal(0, await Broker.MessageCountAsync(queue));
+    }
+
+    [Fact]
     public async Task A_job_started_more_often_than_max_attempts_is_dead_lettered_instead_of_run_again()
     {
         await using var env = await ScratchEnvironment.CreateAsync(TestServices.Postgres, TestServices.RabbitMq, "t_attempts", default);
