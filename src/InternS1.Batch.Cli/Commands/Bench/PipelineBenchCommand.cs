@@ -48,8 +48,12 @@ public static class PipelineBenchCommand
             await using var scratch = await ScratchEnvironment.CreateAsync(postgres, rabbit, "interns1_bench", ct);
             AnsiConsole.MarkupLine($"Scratch database [blue]{scratch.Database}[/], {n} jobs per variant, prefetch/concurrency {c}.");
 
-            var grouped = await RunAsync("group commit (worker)", n, c, scratch, rabbit, naive: false, ct);
-            var naive = await RunAsync("one SaveChanges per job", n, c, scratch, rabbit, naive: true, ct);
+            // Warm-up (JIT, connection pools, broker) with a tenth of the jobs, not measured.
+            var warmup = Math.Max(50, n / 10);
+            await RunAsync("warm-up", warmup, c, scratch, rabbit, naive: false, ct, "warmup-group");
+            await RunAsync("warm-up", warmup, c, scratch, rabbit, naive: true, ct, "warmup-naive");
+            var grouped = await RunAsync("group commit (worker)", n, c, scratch, rabbit, naive: false, ct, "bench-group");
+            var naive = await RunAsync("one SaveChanges per job", n, c, scratch, rabbit, naive: true, ct, "bench-naive");
             var ratio = grouped.JobsPerSecond / naive.JobsPerSecond;
 
             var table = new Table().Border(TableBorder.Rounded).AddColumns("variant", "jobs", "seconds", "jobs/s", "db transactions for results");
@@ -71,10 +75,10 @@ public static class PipelineBenchCommand
         return command;
     }
 
-    private static async Task<BenchResult> RunAsync(string variant, int n, int concurrency, ScratchEnvironment scratch, RabbitMqAddress rabbit, bool naive, CancellationToken ct)
+    private static async Task<BenchResult> RunAsync(string variant, int n, int concurrency, ScratchEnvironment scratch, RabbitMqAddress rabbit, bool naive,
+        CancellationToken ct, string dataset)
     {
-        var queue = scratch.Queue(naive ? "bench-naive" : "bench-group");
-        var dataset = naive ? "bench-naive" : "bench-group";
+        var queue = scratch.Queue(dataset);
         var builder = InternS1Host.CreateApplicationBuilder([]);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
