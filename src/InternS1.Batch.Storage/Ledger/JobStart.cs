@@ -1,18 +1,5 @@
 namespace InternS1.Batch.Storage.Ledger;
 
-/// <summary>What <see cref="JobLedger.BeginAsync"/> found.</summary>
-public enum JobStartKind
-{
-    /// <summary>The job is now <c>running</c>; go on.</summary>
-    Started,
-
-    /// <summary>The job already ended (result or dead letter): acknowledge without work.</summary>
-    AlreadyFinished,
-
-    /// <summary>Another job of the dataset holds this custom_id; this job was recorded as dead-lettered.</summary>
-    DuplicateCustomId,
-}
-
 /// <summary>The outcome of registering a delivery of a job.</summary>
 /// <param name="Kind">What happened.</param>
 /// <param name="Status">The job's status after the call.</param>
