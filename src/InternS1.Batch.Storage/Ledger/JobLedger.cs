@@ -96,7 +96,7 @@ public sealed class JobLedger(NpgsqlDataSource dataSource)
         {
             Value = jobs.Select(j => j.Deadline is { } d ? (DateTime?)d.UtcDateTime : null).ToArray(),
         });
-        cmd.Parameters.Add(Texts("payload", jobs.Select(j => j.PayloadJson)));
+        cmd.Parameters.Add(Texts("payload", jobs.Select(j => Writing.PgText.CleanJson(j.PayloadJson))));
         var added = await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return added;
@@ -112,6 +112,6 @@ public sealed class JobLedger(NpgsqlDataSource dataSource)
         parameters.AddWithValue("custom_id", job.CustomId);
         parameters.AddWithValue("priority", job.Priority);
         parameters.Add(new NpgsqlParameter("deadline", NpgsqlDbType.TimestampTz) { Value = job.Deadline is { } d ? d.UtcDateTime : DBNull.Value });
-        parameters.AddWithValue("payload", job.PayloadJson);
+        parameters.AddWithValue("payload", Writing.PgText.CleanJson(job.PayloadJson));
     }
 }

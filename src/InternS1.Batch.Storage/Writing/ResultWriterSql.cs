@@ -121,10 +121,15 @@ internal static class ResultWriterSql
     }
 
     private static void Add(NpgsqlCommand cmd, string name, string?[] values)
-        => cmd.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = values });
+        => cmd.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = Clean(name, values) });
 
     private static void Add(NpgsqlBatchCommand cmd, string name, string?[] values)
-        => cmd.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = values });
+        => cmd.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = Clean(name, values) });
+
+    private static string?[] Clean(string name, string?[] values)
+        => name is "payload" or "tool_calls"
+            ? values.Select(v => v is null ? null : PgText.CleanJson(v)).ToArray()
+            : values.Select(PgText.Clean).ToArray();
 
     private static void AddInts(NpgsqlCommand cmd, string name, IEnumerable<int> values)
         => cmd.Parameters.Add(new NpgsqlParameter<int[]>(name, values.ToArray()));

@@ -45,8 +45,7 @@ public sealed class SubmitPromptJobConsumer(
         {
             var messageId = context.MessageId?.ToString()
                 ?? Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(payload)))[..32].ToLowerInvariant();
-            var key = string.IsNullOrWhiteSpace(job.JobId) || job.JobId.Length > Storage.Limits.JobIdLength
-                ? $"message:{messageId}" : job.JobId;
+            var key = badIdentity.Message.StartsWith("job_id:", StringComparison.Ordinal) ? $"message:{messageId}" : job.JobId;
             await DeadLetterAsync(context, key, badIdentity.ReasonCode, badIdentity.Message, payload, attempts: 1).ConfigureAwait(false);
             return;
         }

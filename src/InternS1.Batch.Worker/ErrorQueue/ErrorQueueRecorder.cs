@@ -105,9 +105,27 @@ public sealed class ErrorQueueRecorder(
         consumer.ReceivedAsync += async (_, delivery) =>
         {
             var record = FaultedMessage.ToDeadLetter(delivery.Body.Span, delivery.BasicProperties.Headers, delivery.BasicProperties.MessageId, skipped);
+            var fallback = record with
+            {
+                JobId = "message:" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(delivery.Body.Span))[..32].ToLowerInvariant(),
+                Dataset = null,
+                CustomId = null,
+                PayloadJson = new System.Text.Json.Nodes.JsonObject { ["raw_base64"] = Convert.ToBase64String(delivery.Body.Span) }.ToJsonString(),
+            };
             try
             {
-                await writer.WriteDeadLetterAsync(record, ct).ConfigureAwait(false);
+                try
+                {
+                    await writer.WriteDeadLetterAsync(record, ct).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (!TransientDatabaseErrors.IsTransient(ex) && ex is not OperationCanceledException and not InvalidOperationException)
+                {
+                    // NOTE: the record itself cannot be stored (e.g. a value the schema refuses): store the raw
+                    // message instead, so the queue still drains and nothing is lost.
+                    logger.LogError(ex, "Recording {JobId} failed; storing the raw message as {Fallback}", record.JobId, fallback.JobId);
+                    record = fallback;
+                    await writer.WriteDeadLetterAsync(record, ct).ConfigureAwait(false);
+                }
                 metrics.DeadLettered(record.ReasonCode);
                 logger.LogWarning("Recorded {JobId} from {Queue}: {ReasonCode}: {Message}", record.JobId, queue, record.ReasonCode, record.Message);
                 await channel.BasicAckAsync(delivery.DeliveryTag, false, CancellationToken.None).ConfigureAwait(false);
@@ -115,8 +133,6 @@ public sealed class ErrorQueueRecorder(
             catch (Exception ex)
             {
                 logger.LogWarning(ex, "Could not record {JobId} from {Queue} yet; it stays in the queue", record.JobId, queue);
-                if (!TransientDatabaseErrors.IsTransient(ex) && ex is not OperationCanceledException && ex is not InvalidOperationException)
-                    logger.LogError(ex, "Recording {JobId} failed for a non-transient reason", record.JobId);
                 try
                 {
                     await Task.Delay(Poll, ct).ConfigureAwait(false);

@@ -11,6 +11,9 @@ namespace InternS1.Batch.Worker.ErrorQueue;
 /// Turns a message found in the <c>_error</c> or <c>_skipped</c> queue (body + AMQP headers written by
 /// MassTransit) into a dead-letter record: which job it was (when its body says), why it failed
 /// (<c>MT-Fault-ExceptionType</c>, <c>MT-Fault-Message</c>, <c>MT-Reason</c>) and how often it was tried.
+/// A fault that was retried (<c>MT-Fault-RetryCount</c> &gt; 0: the retry policy only handles transient
+/// faults) is <c>retries_exhausted</c>; a body that does not read as a job is <c>malformed_message</c>;
+/// anything else <c>engine_error</c>.
 /// </summary>
 public static class FaultedMessage
 {
@@ -48,7 +51,7 @@ public static class FaultedMessage
             reason = FailureReasons.MalformedMessage;
             text = "message: " + (faultMessage ?? "could not be read as a job");
         }
-        else if (exceptionType is not null && IsTransientType(exceptionType))
+        else if (exceptionType is not null && (retries > 0 || exceptionType.EndsWith("TransientJobException", StringComparison.Ordinal)))
         {
             reason = FailureReasons.RetriesExhausted;
             text = $"transient fault persisted after {retries + 1} attempts: {faultMessage}";
@@ -61,7 +64,7 @@ public static class FaultedMessage
 
         return new DeadLetterRecord
         {
-            JobId = string.IsNullOrWhiteSpace(jobId) || jobId.Length > Storage.Limits.JobIdLength ? $"message:{messageId}" : jobId,
+            JobId = string.IsNullOrWhiteSpace(jobId) || jobId.Length > Storage.Limits.JobIdLength || jobId.Any(char.IsControl) ? $"message:{messageId}" : jobId,
             Dataset = Text(message, "dataset"),
             CustomId = Text(message, "custom_id"),
             ReasonCode = reason,
@@ -76,13 +79,6 @@ public static class FaultedMessage
 
     private static bool IsSerializationFault(string? exceptionType)
         => exceptionType is null || exceptionType.Contains("Serialization", StringComparison.Ordinal) || exceptionType.Contains("Json", StringComparison.Ordinal);
-
-    private static bool IsTransientType(string exceptionType)
-        => exceptionType.EndsWith("TransientJobException", StringComparison.Ordinal)
-           || exceptionType.Contains("Npgsql", StringComparison.Ordinal)
-           || exceptionType.Contains("Postgres", StringComparison.Ordinal)
-           || exceptionType.EndsWith("TimeoutException", StringComparison.Ordinal)
-           || exceptionType.EndsWith("SocketException", StringComparison.Ordinal);
 
     /// <summary>Reads the job again to name the field that broke deserialization (the fault header only
     /// says that the envelope could not be read).</summary>

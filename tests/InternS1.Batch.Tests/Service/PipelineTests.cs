@@ -138,4 +138,21 @@ public class PipelineTests
         Assert.Equal(-1, await Broker.MessageCountAsync(queue));
         Assert.Equal(0, await Database.CountAsync(env.ConnectionString, "SELECT count(*) FROM jobs"));
     }
+
+    [Fact]
+    public async Task Nul_characters_that_postgresql_cannot_store_neither_block_nor_lose_a_job()
+    {
+        await using var env = await ScratchEnvironment.CreateAsync(TestServices.Postgres, TestServices.RabbitMq, "t_nul", default);
+        var queue = env.Queue("nul");
+        await using var worker = await InProcessWorker.StartAsync(env.ConnectionString, queue, new DeterministicTestExecutor());
+        await Broker.PublishRawAsync(queue, """{"job_id":"nul-1","dataset":"nul","custom_id":"a","messages":[{"role":"user","content":"x\u0000y"}],"enable_thinking":false}""");
+        await Broker.PublishRawAsync(queue, """{"job_id":"nul\u00002","dataset":"nul","custom_id":"b","messages":[{"role":"user","content":"x"}]}""");
+        await TestServices.WaitUntilAsync(async () => await Database.CountAsync(env.ConnectionString, "SELECT count(*) FROM results") == 1
+                && await Database.CountAsync(env.ConnectionString, "SELECT count(*) FROM dead_letters") == 1,
+            TimeSpan.FromSeconds(30), () => Task.FromResult("not both ended"));
+        Assert.Equal("echo: x\uFFFDy", (string)(await Database.RowsAsync(env.ConnectionString, "SELECT content FROM results"))[0][0]!);
+        var dead = (await Database.RowsAsync(env.ConnectionString, "SELECT job_id, reason_code, message FROM dead_letters"))[0];
+        Assert.StartsWith("message:", (string)dead[0]!);
+        Assert.Equal(("invalid_field", "job_id: must not contain control characters"), ((string)dead[1]!, (string)dead[2]!));
+    }
 }

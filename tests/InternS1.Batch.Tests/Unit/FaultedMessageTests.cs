@@ -52,6 +52,8 @@ public class FaultedMessageTests
     {
         var body = """{"job_id":"j1","dataset":"d","custom_id":"c","messages":[]}"""u8;
         Assert.Equal("engine_error", FaultedMessage.ToDeadLetter(body, Headers("System.NullReferenceException", "x"), null, false).ReasonCode);
+        Assert.Equal("engine_error", FaultedMessage.ToDeadLetter(body, Headers("Npgsql.PostgresException", "22021: invalid byte sequence"), null, false).ReasonCode);
+        Assert.Equal("retries_exhausted", FaultedMessage.ToDeadLetter(body, Headers("Npgsql.NpgsqlException", "connection refused", retries: 2), null, false).ReasonCode);
         var skipped = FaultedMessage.ToDeadLetter("""{"messageId":"m","messageType":["urn:message:Other:Thing"],"message":{}}"""u8, null, null, true);
         Assert.Equal("malformed_message", skipped.ReasonCode);
         Assert.Equal("message:m", skipped.JobId);
