@@ -33,4 +33,16 @@ public static class Broker
         var props = new BasicProperties { ContentType = contentType, DeliveryMode = DeliveryModes.Persistent, MessageId = Guid.NewGuid().ToString() };
         await channel.BasicPublishAsync(queue, "", true, props, Encoding.UTF8.GetBytes(body));
     }
+
+    /// <summary>Deletes a job queue, its exchange and its _error/_skipped queues and exchanges.</summary>
+    public static async Task DeleteJobQueueAsync(string queue)
+    {
+        await using var connection = await TestServices.RabbitMq.CreateConnectionFactory("interns1-tests").CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        foreach (var name in new[] { queue, JobQueueTopology.ErrorQueue(queue), JobQueueTopology.SkippedQueue(queue) })
+        {
+            await channel.QueueDeleteAsync(name, ifUnused: false, ifEmpty: false);
+            await channel.ExchangeDeleteAsync(name, ifUnused: false);
+        }
+    }
 }

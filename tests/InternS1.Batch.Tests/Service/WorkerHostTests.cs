@@ -119,6 +119,30 @@ public class WorkerHostTests
     }
 
     [Fact]
+    public async Task With_migrate_on_start_the_worker_creates_the_schema_of_an_empty_database()
+    {
+        var database = $"t_migrate_{Guid.NewGuid():N}";
+        await Database.ExecuteAsync(TestServices.Postgres, $"CREATE DATABASE \"{database}\"");
+        var connectionString = new Npgsql.NpgsqlConnectionStringBuilder(TestServices.Postgres) { Database = database }.ConnectionString;
+        var queue = $"interns1-migrate-{Guid.NewGuid():N}";
+        try
+        {
+            await using (await InProcessWorker.StartAsync(connectionString, queue, new DeterministicTestExecutor(),
+                             new Dictionary<string, string?> { ["Worker:MigrateOnStart"] = "true", ["Worker:RecordErrorQueues"] = "false" }))
+            {
+                Assert.Equal(2, await Database.CountAsync(connectionString, "SELECT count(*) FROM \"__EFMigrationsHistory\""));
+                Assert.Equal(0, await Database.CountAsync(connectionString, "SELECT count(*) FROM dataset_progress"));
+            }
+        }
+        finally
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await Database.ExecuteAsync(TestServices.Postgres, $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
+            await Broker.DeleteJobQueueAsync(queue);
+        }
+    }
+
+    [Fact]
     public async Task A_worker_without_an_executor_refuses_to_start_and_says_why()
     {
         var builder = InternS1Host.CreateApplicationBuilder([]);
