@@ -43,15 +43,15 @@ public class WorkerProcessTests
         await using var env = await ScratchEnvironment.CreateAsync(TestServices.Postgres, TestServices.RabbitMq, "t_kill", default);
         var queue = env.Queue("kill");
         var log = Path.GetTempFileName();
-        var ids = await PublishAsync(queue, "kill", 160);
+        var ids = await PublishAsync(queue, "kill", 200);
 
-        var first = await TestWorkerProcess.StartAsync(env.ConnectionString, queue, Settings(log, 100, 8));
+        var first = await TestWorkerProcess.StartAsync(env.ConnectionString, queue, Settings(log, 150, 8));
         await WaitForResultsAsync(env.ConnectionString, 40, TimeSpan.FromSeconds(60), () => first.Output);
         first.Kill();
         var atKill = await Database.CountAsync(env.ConnectionString, "SELECT count(*) FROM results");
         Assert.True(atKill < ids.Count, "the worker finished before it was killed; the test proves nothing");
 
-        await using (var second = await TestWorkerProcess.StartAsync(env.ConnectionString, queue, Settings(log, 100, 8)))
+        await using (var second = await TestWorkerProcess.StartAsync(env.ConnectionString, queue, Settings(log, 150, 8)))
             await WaitForResultsAsync(env.ConnectionString, ids.Count, TimeSpan.FromSeconds(90), () => second.Output);
 
         await AssertEveryJobEndedOnceAsync(env.ConnectionString, ids);
@@ -88,7 +88,7 @@ public class WorkerProcessTests
         var queue = env.Queue("outage");
         var log = Path.GetTempFileName();
         var ids = await PublishAsync(queue, "outage", 200);
-        var settings = Settings(log, 50, 4);
+        var settings = Settings(log, 80, 4);
         for (var i = 0; i < 5; i++)
             settings[$"INTERNS1_Worker__RetryIntervals__{i}"] = $"00:00:0{i + 1}";
         settings["INTERNS1_Storage__WriteRetryAttempts"] = "12";
