@@ -65,6 +65,10 @@ public sealed class WorkerOptions : IValidatableObject
     {
         if (EffectiveRetryIntervals.Any(i => i < TimeSpan.Zero || i > TimeSpan.FromHours(1)))
             yield return new ValidationResult("Worker:RetryIntervals: every interval must be between 0 and 1 hour.", [nameof(RetryIntervals)]);
+        if (PrefetchCount < ConcurrentMessageLimit)
+            yield return new ValidationResult(
+                $"Worker:PrefetchCount ({PrefetchCount}) must be at least Worker:ConcurrentMessageLimit ({ConcurrentMessageLimit}), or the limit is never reached.",
+                [nameof(PrefetchCount)]);
         if (HealthPort != 0 && HealthPort == MetricsPort)
             yield return new ValidationResult("Worker:HealthPort and Worker:MetricsPort must differ.", [nameof(HealthPort)]);
     }
