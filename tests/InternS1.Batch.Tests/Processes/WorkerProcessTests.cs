@@ -98,7 +98,7 @@ public class WorkerProcessTests
         await pg.StopServerAsync();
         await Task.Delay(TimeSpan.FromSeconds(10));
         await pg.StartServerAsync();
-        Npgsql.NpgsqlConnection.ClearAllPools(); // the test's own pooled connections died with the server
+        Npgsql.NpgsqlConnection.ClearPool(new Npgsql.NpgsqlConnection(env.ConnectionString)); // the test's own pooled connections died with the server
         var afterRestart = await Database.CountAsync(env.ConnectionString, "SELECT count(*) FROM results");
         Assert.True(afterRestart < ids.Count, "the run finished before the outage; the test proves nothing");
         await WaitForResultsAsync(env.ConnectionString, ids.Count, TimeSpan.FromSeconds(120), () => worker.Output);

@@ -78,7 +78,6 @@ public class SchemaTests
         }
         finally
         {
-            NpgsqlConnection.ClearAllPools();
             await Database.ExecuteAsync(TestServices.Postgres, $"DROP ROLE IF EXISTS {login}");
         }
     }

@@ -136,7 +136,7 @@ public class WorkerHostTests
         }
         finally
         {
-            Npgsql.NpgsqlConnection.ClearAllPools();
+            Npgsql.NpgsqlConnection.ClearPool(new Npgsql.NpgsqlConnection(connectionString));
             await Database.ExecuteAsync(TestServices.Postgres, $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
             await Broker.DeleteJobQueueAsync(queue);
         }

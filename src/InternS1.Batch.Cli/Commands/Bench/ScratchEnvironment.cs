@@ -56,17 +56,28 @@ internal sealed class ScratchEnvironment : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        NpgsqlConnection.ClearAllPools();
-        try
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(ConnectionString));
+        for (var attempt = 1; ; attempt++)
         {
-            await using var admin = new NpgsqlConnection(_adminConnectionString);
-            await admin.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Database}\" WITH (FORCE)", admin);
-            await drop.ExecuteNonQueryAsync();
-        }
-        catch (Exception ex)
-        {
-            Console.Error.WriteLine($"could not drop scratch database {Database}: {ex.Message}");
+            try
+            {
+                await using var admin = new NpgsqlConnection(_adminConnectionString);
+                await admin.OpenAsync();
+                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Database}\" WITH (FORCE)", admin);
+                await drop.ExecuteNonQueryAsync();
+                break;
+            }
+            catch (Exception ex) when (attempt < 5)
+            {
+                // NOTE: concurrent CREATE/DROP DATABASE in other tests can make one of them fail briefly.
+                Console.Error.WriteLine($"drop of scratch database {Database} failed (attempt {attempt}): {ex.Message}");
+                await Task.Delay(200 * attempt);
+            }
+            catch (Exception ex)
+            {
+                Console.Error.WriteLine($"could not drop scratch database {Database}: {ex.Message}");
+                break;
+            }
         }
         try
         {
