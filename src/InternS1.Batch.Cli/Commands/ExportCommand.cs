@@ -1,0 +1,46 @@
+using System.CommandLine;
+using InternS1.Batch.Cli.Composition;
+using InternS1.Batch.Cli.Export;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace InternS1.Batch.Cli.Commands;
+
+/// <summary><c>interns1 export --dataset NAME [--out FILE]</c>: OpenAI Batch output lines of the finished jobs.</summary>
+public static class ExportCommand
+{
+    public static Command Create()
+    {
+        var dataset = CommonOptions.Dataset(required: true);
+        var output = new Option<FileInfo?>("--out", "-o") { Description = "Write to this file instead of standard output" };
+        var command = new Command("export", "Write the dataset's results and dead letters as OpenAI Batch output lines") { dataset, output };
+        command.SetAction(async (parseResult, ct) =>
+        {
+            await using var services = CliServices.Build();
+            var reader = new ExportReader(services.GetRequiredService<NpgsqlDataSource>());
+            var name = parseResult.GetValue(dataset)!;
+            var file = parseResult.GetValue(output);
+            var writer = file is null ? Console.Out : new StreamWriter(file.FullName, append: false);
+            var count = 0;
+            try
+            {
+                await foreach (var row in reader.ReadAsync(name, ct))
+                {
+                    await writer.WriteLineAsync(BatchOutputBuilder.ToJsonLine(BatchOutputBuilder.Build(row)));
+                    count++;
+                }
+                await writer.FlushAsync(ct);
+            }
+            finally
+            {
+                if (file is not null)
+                    await writer.DisposeAsync();
+            }
+            var pending = await reader.CountPendingAsync(name, ct);
+            Console.Error.WriteLine($"export: {count} line(s){(file is null ? "" : $" to {file.FullName}")}" +
+                                    (pending > 0 ? $"; {pending} job(s) still pending were not exported" : ""));
+            return 0;
+        });
+        return command;
+    }
+}

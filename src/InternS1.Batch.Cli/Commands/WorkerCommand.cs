@@ -1,0 +1,42 @@
+using System.CommandLine;
+using InternS1.Batch.Cli.Composition;
+using InternS1.Batch.Worker.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace InternS1.Batch.Cli.Commands;
+
+/// <summary><c>interns1 worker [--Section:Key=value ...]</c>: runs the worker until Ctrl+C / SIGTERM.</summary>
+public static class WorkerCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("worker", "Consume prompt jobs from RabbitMQ, run them, write results to PostgreSQL (until Ctrl+C/SIGTERM)")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        command.SetAction(async (parseResult, ct) =>
+        {
+            var args = parseResult.UnmatchedTokens.ToArray();
+            var builder = InternS1Host.CreateApplicationBuilder(args);
+            builder.Services.AddInternS1Worker(builder.Configuration);
+            if (ExecutorComposition.TryAddExecutor(builder.Services, builder.Configuration) is { } refusal)
+            {
+                Console.Error.WriteLine(refusal);
+                return 2;
+            }
+            try
+            {
+                using var host = builder.Build();
+                await host.RunAsync(ct);
+                return 0;
+            }
+            catch (Exception ex) when (ex is WorkerCompositionException or OptionsValidationException or InvalidOperationException)
+            {
+                Console.Error.WriteLine($"interns1 worker: {ex.Message}");
+                return 2;
+            }
+        });
+        return command;
+    }
+}

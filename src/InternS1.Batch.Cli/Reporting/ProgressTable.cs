@@ -1,0 +1,25 @@
+using Spectre.Console;
+
+namespace InternS1.Batch.Cli.Reporting;
+
+/// <summary>Renders dataset progress as a Spectre table.</summary>
+public static class ProgressTable
+{
+    public static Table Render(IReadOnlyList<DatasetProgress> rows)
+    {
+        var table = new Table().Border(TableBorder.Rounded)
+            .AddColumn("dataset").AddColumn(new TableColumn("total").RightAligned())
+            .AddColumn(new TableColumn("succeeded").RightAligned()).AddColumn(new TableColumn("failed").RightAligned())
+            .AddColumn(new TableColumn("dead_lettered").RightAligned()).AddColumn(new TableColumn("pending").RightAligned())
+            .AddColumn(new TableColumn("done").RightAligned());
+        foreach (var r in rows)
+        {
+            var done = r.Total == 0 ? 0 : 100.0 * (r.Total - r.Pending) / r.Total;
+            table.AddRow(Markup.Escape(r.Dataset), r.Total.ToString(), $"[green]{r.Succeeded}[/]", r.Failed > 0 ? $"[red]{r.Failed}[/]" : "0",
+                r.DeadLettered > 0 ? $"[yellow]{r.DeadLettered}[/]" : "0", r.Pending.ToString(), $"{done:0.0}%");
+        }
+        if (rows.Count == 0)
+            table.AddRow("[grey](no datasets)[/]", "", "", "", "", "", "");
+        return table;
+    }
+}

@@ -1,0 +1,23 @@
+namespace InternS1.Batch.Storage.Entities;
+
+/// <summary>A row of <c>results</c>: the parsed output of one succeeded job (at most one per job id).</summary>
+public sealed class JobResult
+{
+    public required string JobId { get; set; }
+
+    public required string Content { get; set; }
+
+    public string? ReasoningContent { get; set; }
+
+    /// <summary>OpenAI-shaped tool calls as a JSON array (jsonb); <c>[]</c> when none.</summary>
+    public required string ToolCalls { get; set; }
+
+    /// <summary><c>stop</c>, <c>length</c>, <c>tool_calls</c> or <c>deadline</c>.</summary>
+    public required string FinishReason { get; set; }
+
+    public required string Model { get; set; }
+
+    public long Seed { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+}

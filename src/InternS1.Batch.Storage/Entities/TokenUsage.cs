@@ -1,0 +1,24 @@
+namespace InternS1.Batch.Storage.Entities;
+
+/// <summary>A row of <c>token_usage</c>: exact token accounting and timings of one succeeded job.
+/// <c>prompt_tokens</c> includes the image and video placeholder tokens; <c>cached_tokens</c> is the
+/// part served from the prefix cache; <c>reasoning_tokens</c> is the part of
+/// <c>completion_tokens</c> inside the think block.</summary>
+public sealed class TokenUsage
+{
+    public required string JobId { get; set; }
+
+    public int PromptTokens { get; set; }
+    public int ImageTokens { get; set; }
+    public int VideoTokens { get; set; }
+    public int CachedTokens { get; set; }
+    public int CompletionTokens { get; set; }
+    public int ReasoningTokens { get; set; }
+
+    /// <summary>Time between admission to the engine and the first scheduled step.</summary>
+    public double QueueMs { get; set; }
+    public double PrefillMs { get; set; }
+    public double DecodeMs { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+}

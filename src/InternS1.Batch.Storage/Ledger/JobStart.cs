@@ -1,0 +1,8 @@
+namespace InternS1.Batch.Storage.Ledger;
+
+/// <summary>The outcome of registering a delivery of a job.</summary>
+/// <param name="Kind">What happened.</param>
+/// <param name="Status">The job's status after the call.</param>
+/// <param name="Attempts">Deliveries that started work, this one included.</param>
+/// <param name="ConflictingJobId">For <see cref="JobStartKind.DuplicateCustomId"/>: the job holding the custom_id.</param>
+public sealed record JobStart(JobStartKind Kind, string Status, int Attempts, string? ConflictingJobId = null);

@@ -1,0 +1,14 @@
+namespace InternS1.Batch.Storage.Ledger;
+
+/// <summary>What <see cref="JobLedger.BeginAsync"/> found.</summary>
+public enum JobStartKind
+{
+    /// <summary>The job is now <c>running</c>; go on.</summary>
+    Started,
+
+    /// <summary>The job already ended (result or dead letter): acknowledge without work.</summary>
+    AlreadyFinished,
+
+    /// <summary>Another job of the dataset holds this custom_id; this job was recorded as dead-lettered.</summary>
+    DuplicateCustomId,
+}

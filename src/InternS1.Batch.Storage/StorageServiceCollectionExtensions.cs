@@ -1,0 +1,36 @@
+using InternS1.Batch.Storage.Ledger;
+using InternS1.Batch.Storage.Writing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
+
+namespace InternS1.Batch.Storage;
+
+/// <summary>Registers the database services.</summary>
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds <see cref="StorageOptions"/> (validated on start), one <see cref="NpgsqlDataSource"/> for
+    /// <c>ConnectionStrings:Postgres</c>, an <see cref="IDbContextFactory{TContext}"/> of
+    /// <see cref="InternS1DbContext"/>, <see cref="JobLedger"/> and <see cref="ResultWriter"/> (a singleton;
+    /// the worker also runs it as a hosted service).
+    /// </summary>
+    public static IServiceCollection AddInternS1Storage(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(_ =>
+        {
+            var connectionString = configuration.GetConnectionString(StorageOptions.ConnectionStringName);
+            if (string.IsNullOrWhiteSpace(connectionString))
+                throw new InvalidOperationException(
+                    $"ConnectionStrings:{StorageOptions.ConnectionStringName} is not set (appsettings.json, or the environment variable ConnectionStrings__{StorageOptions.ConnectionStringName}).");
+            return new NpgsqlDataSourceBuilder(connectionString).Build();
+        });
+        services.AddDbContextFactory<InternS1DbContext>((sp, options) => InternS1DbContext.Configure(options, sp.GetRequiredService<NpgsqlDataSource>()));
+        services.TryAddSingleton<JobLedger>();
+        services.TryAddSingleton<ResultWriter>();
+        return services;
+    }
+}

@@ -1,0 +1,22 @@
+using InternS1.Batch.Contracts.Events;
+
+namespace InternS1.Batch.Storage.Writing;
+
+/// <summary>A succeeded job's result and accounting, as handed to <see cref="ResultWriter"/>.</summary>
+public sealed record ResultRecord
+{
+    public required string JobId { get; init; }
+    public required string Content { get; init; }
+    public string? ReasoningContent { get; init; }
+
+    /// <summary>OpenAI-shaped tool calls as a JSON array text; <c>[]</c> when none.</summary>
+    public string ToolCallsJson { get; init; } = "[]";
+
+    public required string FinishReason { get; init; }
+    public required string Model { get; init; }
+    public long Seed { get; init; }
+    public required TokenUsageInfo Usage { get; init; }
+    public double QueueMs { get; init; }
+    public double PrefillMs { get; init; }
+    public double DecodeMs { get; init; }
+}

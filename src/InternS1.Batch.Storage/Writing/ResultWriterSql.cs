@@ -1,0 +1,139 @@
+using InternS1.Batch.Storage.Entities;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace InternS1.Batch.Storage.Writing;
+
+/// <summary>The SQL of one group commit: a handful of set-based statements (arrays + <c>unnest</c>)
+/// in one transaction, whatever the group size.</summary>
+internal static class ResultWriterSql
+{
+    private const string InsertResults = """
+        INSERT INTO results (job_id, content, reasoning_content, tool_calls, finish_reason, model, seed, created_at)
+        SELECT t.job_id, t.content, t.reasoning_content, t.tool_calls::jsonb, t.finish_reason, t.model, t.seed, now()
+        FROM unnest(@job_id, @content, @reasoning_content, @tool_calls, @finish_reason, @model, @seed)
+             AS t(job_id, content, reasoning_content, tool_calls, finish_reason, model, seed)
+        ON CONFLICT (job_id) DO NOTHING
+        RETURNING job_id
+        """;
+
+    private const string InsertUsage = """
+        INSERT INTO token_usage (job_id, prompt_tokens, image_tokens, video_tokens, cached_tokens, completion_tokens,
+                                 reasoning_tokens, queue_ms, prefill_ms, decode_ms, created_at)
+        SELECT t.*, now()
+        FROM unnest(@job_id, @prompt, @image, @video, @cached, @completion, @reasoning, @queue_ms, @prefill_ms, @decode_ms)
+             AS t(job_id, prompt, image, video, cached, completion, reasoning, queue_ms, prefill_ms, decode_ms)
+        ON CONFLICT (job_id) DO NOTHING
+        """;
+
+    private const string MarkSucceeded = """
+        UPDATE jobs SET status = 'succeeded', finished_at = now()
+        WHERE id = ANY(@job_id) AND status <> 'succeeded'
+        """;
+
+    private static readonly string InsertDeadLetters = $"""
+        INSERT INTO dead_letters (job_id, dataset, custom_id, reason_code, message, exception, payload, attempts, source, created_at)
+        SELECT t.job_id, t.dataset, t.custom_id, t.reason_code, t.message, t.exception, t.payload::jsonb, t.attempts, t.source, now()
+        FROM unnest(@job_id, @dataset, @custom_id, @reason_code, @message, @exception, @payload, @attempts, @source)
+             AS t(job_id, dataset, custom_id, reason_code, message, exception, payload, attempts, source)
+        WHERE NOT EXISTS (SELECT 1 FROM results r WHERE r.job_id = t.job_id)
+        ON CONFLICT (job_id) WHERE requeued_at IS NULL DO NOTHING
+        RETURNING job_id
+        """;
+
+    private const string MarkDeadLettered = """
+        UPDATE jobs j SET status = t.status, finished_at = now()
+        FROM unnest(@job_id, @status) AS t(id, status)
+        WHERE j.id = t.id AND j.status <> 'succeeded'
+          AND EXISTS (SELECT 1 FROM dead_letters d WHERE d.job_id = t.id AND d.requeued_at IS NULL)
+        """;
+
+    public static async Task<HashSet<string>> WriteGroupAsync(NpgsqlDataSource dataSource, IReadOnlyList<ResultWriter.PendingWrite> group, CancellationToken ct)
+    {
+        var results = group.Where(w => w.Result is not null).Select(w => w.Result!).ToArray();
+        var deadLetters = group.Where(w => w.DeadLetter is not null).Select(w => w.DeadLetter!).ToArray();
+        var inserted = new HashSet<string>();
+
+        await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        if (results.Length > 0)
+        {
+            var ids = results.Select(r => r.JobId).ToArray();
+            await using (var cmd = new NpgsqlCommand(InsertResults, connection, tx))
+            {
+                Add(cmd, "job_id", ids);
+                Add(cmd, "content", results.Select(r => r.Content).ToArray());
+                Add(cmd, "reasoning_content", results.Select(r => r.ReasoningContent).ToArray());
+                Add(cmd, "tool_calls", results.Select(r => r.ToolCallsJson).ToArray());
+                Add(cmd, "finish_reason", results.Select(r => r.FinishReason).ToArray());
+                Add(cmd, "model", results.Select(r => r.Model).ToArray());
+                cmd.Parameters.Add(new NpgsqlParameter<long[]>("seed", results.Select(r => r.Seed).ToArray()));
+                await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                    inserted.Add("r:" + reader.GetString(0));
+            }
+
+            await using var batch = new NpgsqlBatch(connection, tx);
+            var usage = new NpgsqlBatchCommand(InsertUsage);
+            Add(usage, "job_id", ids);
+            AddInts(usage, "prompt", results.Select(r => r.Usage.PromptTokens));
+            AddInts(usage, "image", results.Select(r => r.Usage.ImageTokens));
+            AddInts(usage, "video", results.Select(r => r.Usage.VideoTokens));
+            AddInts(usage, "cached", results.Select(r => r.Usage.CachedTokens));
+            AddInts(usage, "completion", results.Select(r => r.Usage.CompletionTokens));
+            AddInts(usage, "reasoning", results.Select(r => r.Usage.ReasoningTokens));
+            usage.Parameters.Add(new NpgsqlParameter<double[]>("queue_ms", results.Select(r => r.QueueMs).ToArray()));
+            usage.Parameters.Add(new NpgsqlParameter<double[]>("prefill_ms", results.Select(r => r.PrefillMs).ToArray()));
+            usage.Parameters.Add(new NpgsqlParameter<double[]>("decode_ms", results.Select(r => r.DecodeMs).ToArray()));
+            batch.BatchCommands.Add(usage);
+            var mark = new NpgsqlBatchCommand(MarkSucceeded);
+            Add(mark, "job_id", ids);
+            batch.BatchCommands.Add(mark);
+            await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+
+        if (deadLetters.Length > 0)
+        {
+            var ids = deadLetters.Select(d => d.JobId).ToArray();
+            await using (var cmd = new NpgsqlCommand(InsertDeadLetters, connection, tx))
+            {
+                Add(cmd, "job_id", ids);
+                Add(cmd, "dataset", deadLetters.Select(d => d.Dataset).ToArray());
+                Add(cmd, "custom_id", deadLetters.Select(d => d.CustomId).ToArray());
+                Add(cmd, "reason_code", deadLetters.Select(d => d.ReasonCode).ToArray());
+                Add(cmd, "message", deadLetters.Select(d => d.Message).ToArray());
+                Add(cmd, "exception", deadLetters.Select(d => d.Exception).ToArray());
+                Add(cmd, "payload", deadLetters.Select(d => d.PayloadJson).ToArray());
+                AddInts(cmd, "attempts", deadLetters.Select(d => d.Attempts));
+                Add(cmd, "source", deadLetters.Select(d => d.Source).ToArray());
+                await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                    inserted.Add("d:" + reader.GetString(0));
+            }
+            await using var mark = new NpgsqlCommand(MarkDeadLettered, connection, tx);
+            Add(mark, "job_id", ids);
+            Add(mark, "status", deadLetters.Select(d => d.FinalStatus is JobStatus.Failed or JobStatus.Expired ? d.FinalStatus : JobStatus.DeadLettered).ToArray());
+            await mark.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+        return inserted;
+    }
+
+    private static void Add(NpgsqlCommand cmd, string name, string?[] values)
+        => cmd.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = Clean(name, values) });
+
+    private static void Add(NpgsqlBatchCommand cmd, string name, string?[] values)
+        => cmd.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = Clean(name, values) });
+
+    private static string?[] Clean(string name, string?[] values)
+        => name is "payload" or "tool_calls"
+            ? values.Select(v => v is null ? null : PgText.CleanJson(v)).ToArray()
+            : values.Select(PgText.Clean).ToArray();
+
+    private static void AddInts(NpgsqlCommand cmd, string name, IEnumerable<int> values)
+        => cmd.Parameters.Add(new NpgsqlParameter<int[]>(name, values.ToArray()));
+
+    private static void AddInts(NpgsqlBatchCommand cmd, string name, IEnumerable<int> values)
+        => cmd.Parameters.Add(new NpgsqlParameter<int[]>(name, values.ToArray()));
+}

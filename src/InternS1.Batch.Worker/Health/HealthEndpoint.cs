@@ -1,0 +1,76 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using InternS1.Batch.Worker.Options;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace InternS1.Batch.Worker.Health;
+
+/// <summary>
+/// A small HTTP endpoint on <c>Worker:HealthPort</c> (when not 0) for container probes:
+/// <c>/healthz</c> answers 200 while the process runs (liveness); <c>/readyz</c> runs the health checks
+/// (PostgreSQL, the MassTransit bus) and answers 200 or 503 with a JSON report (readiness).
+/// </summary>
+public sealed class HealthEndpoint(HealthCheckService health, IOptions<WorkerOptions> options, ILogger<HealthEndpoint> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var port = options.Value.HealthPort;
+        if (port == 0)
+            return;
+        using var listener = new HttpListener();
+        listener.Prefixes.Add($"http://*:{port}/");
+        listener.Start();
+        logger.LogInformation("Health endpoint on port {Port} (/healthz, /readyz)", port);
+        await using var stop = stoppingToken.Register(listener.Stop);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            HttpListenerContext ctx;
+            try
+            {
+                ctx = await listener.GetContextAsync().ConfigureAwait(false);
+            }
+            catch (Exception) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            _ = Task.Run(() => AnswerAsync(ctx, stoppingToken), stoppingToken);
+        }
+    }
+
+    private async Task AnswerAsync(HttpListenerContext ctx, CancellationToken ct)
+    {
+        try
+        {
+            var (status, body) = ctx.Request.Url?.AbsolutePath switch
+            {
+                "/healthz" => (200, "{\"status\":\"Healthy\"}"),
+                "/readyz" => await ReadyAsync(ct).ConfigureAwait(false),
+                _ => (404, "{\"error\":\"not found\"}"),
+            };
+            var bytes = Encoding.UTF8.GetBytes(body);
+            ctx.Response.StatusCode = status;
+            ctx.Response.ContentType = "application/json";
+            await ctx.Response.OutputStream.WriteAsync(bytes, ct).ConfigureAwait(false);
+            ctx.Response.Close();
+        }
+        catch (Exception ex)
+        {
+            logger.LogDebug(ex, "Health request failed");
+        }
+    }
+
+    private async Task<(int, string)> ReadyAsync(CancellationToken ct)
+    {
+        var report = await health.CheckHealthAsync(ct).ConfigureAwait(false);
+        var body = JsonSerializer.Serialize(new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
+        });
+        return (report.Status == HealthStatus.Healthy ? 200 : 503, body);
+    }
+}

@@ -1,0 +1,33 @@
+using RabbitMQ.Client;
+
+namespace InternS1.Batch.Worker.Messaging;
+
+/// <summary>
+/// The broker objects of the job queue, declared exactly as MassTransit declares the worker's receive
+/// endpoint: a durable fanout exchange and a durable quorum queue of the same name, bound together.
+/// Producers (<c>interns1 submit</c>, requeue, any AMQP client) declare them before publishing so no job
+/// is published into an unbound exchange when no worker ever ran. The queue is not bound to
+/// MassTransit's message-type exchanges: jobs are sent to this exchange, not published by type.
+/// </summary>
+public static class JobQueueTopology
+{
+    /// <summary>Queue arguments of the job queue.</summary>
+    public static IDictionary<string, object?> QueueArguments => new Dictionary<string, object?> { ["x-queue-type"] = "quorum" };
+
+    /// <summary>Declares (idempotently) the exchange and queue <paramref name="queueName"/> and binds them.</summary>
+    public static async Task DeclareAsync(IChannel channel, string queueName, CancellationToken cancellationToken = default)
+    {
+        await channel.ExchangeDeclareAsync(queueName, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await channel.QueueDeclareAsync(queueName, durable: true, exclusive: false, autoDelete: false, arguments: QueueArguments, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await channel.QueueBindAsync(queueName, queueName, routingKey: "", cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The <c>_error</c> queue MassTransit moves faulted messages to.</summary>
+    public static string ErrorQueue(string queueName) => queueName + "_error";
+
+    /// <summary>The <c>_skipped</c> queue MassTransit moves messages of unhandled types to.</summary>
+    public static string SkippedQueue(string queueName) => queueName + "_skipped";
+
+    /// <summary>The MassTransit send address of the job exchange.</summary>
+    public static Uri SendAddress(string queueName) => new($"exchange:{queueName}");
+}

@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using InternS1.Batch.Contracts.Chat;
+using InternS1.Batch.Contracts.Events;
+using InternS1.Batch.Contracts.Failures;
+using InternS1.Batch.Contracts.Jobs;
+using InternS1.Batch.Worker.Execution;
+
+namespace InternS1.Batch.TestWorker;
+
+/// <summary>
+/// A deterministic stand-in for the engine (tests only). For a job it answers <c>echo: {last user text}</c>
+/// and accounts tokens by a fixed rule the tests recompute independently:
+/// prompt_tokens = words of all text (strings and text parts) + 256 per image part + 64 per video part,
+/// image_tokens = 256 per image part, video_tokens = 64 per video part, completion_tokens = words of the
+/// answer, reasoning_tokens = 0 (1 when enable_thinking). It also plays the executor's failure roles:
+/// a media <c>path</c> that does not exist under <see cref="MediaRoot"/> -> <c>media_unreadable</c>; more than
+/// <see cref="ContextWords"/> prompt tokens -> <c>prompt_too_long</c>; metadata <c>{"test":"transient"}</c>
+/// -> <see cref="TransientJobException"/> every time.
+/// </summary>
+public sealed class DeterministicTestExecutor : IPromptJobExecutor
+{
+    public const int ImageTokens = 256;
+    public const int VideoTokens = 64;
+    private static readonly Lock LogLock = new();
+
+    public TimeSpan Delay { get; init; } = TimeSpan.FromMilliseconds(
+        int.TryParse(Environment.GetEnvironmentVariable("INTERNS1_TEST_DELAY_MS"), out var ms) ? ms : 0);
+
+    public string? ExecutionLog { get; init; } = Environment.GetEnvironmentVariable("INTERNS1_TEST_EXECUTION_LOG");
+
+    public string MediaRoot { get; init; } = Environment.GetEnvironmentVariable("INTERNS1_TEST_MEDIA_ROOT") ?? Path.GetTempPath();
+
+    public int ContextWords { get; init; } = 1000;
+
+    /// <summary>Executions per job id in this process.</summary>
+    public ConcurrentDictionary<string, int> Executions { get; } = new();
+
+    public async Task<JobOutcome> ExecuteAsync(SubmitPromptJob job, CancellationToken cancellationToken)
+    {
+        Executions.AddOrUpdate(job.JobId, 1, (_, n) => n + 1);
+        if (ExecutionLog is not null)
+        {
+            lock (LogLock)
+                File.AppendAllText(ExecutionLog, $"{job.JobId} {Environment.ProcessId}\n");
+        }
+        if (job.Metadata?.TryGetValue("test", out var test) == true && test.ValueKind == System.Text.Json.JsonValueKind.String && test.GetString() == "transient")
+            throw new TransientJobException("test: simulated engine out of memory");
+        if (Delay > TimeSpan.Zero)
+            await Task.Delay(Delay, cancellationToken);
+
+        int words = 0, images = 0, videos = 0;
+        string last = "";
+        for (var i = 0; i < job.Messages.Count; i++)
+        {
+            var m = job.Messages[i];
+            if (m.Content?.Text is { } text)
+            {
+                words += Words(text);
+                if (m.Role == "user") last = text;
+            }
+            for (var j = 0; j < (m.Content?.Parts?.Count ?? 0); j++)
+            {
+                var p = m.Content!.Parts![j];
+                switch (p.Type)
+                {
+                    case ContentPart.TextType:
+                        words += Words(p.Text!);
+                        if (m.Role == "user") last = p.Text!;
+                        break;
+                    case ContentPart.ImageType or ContentPart.ImageUrlType:
+                        images++;
+                        break;
+                    case ContentPart.VideoType:
+                        videos++;
+                        break;
+                }
+                if (p.Path is { } path && !File.Exists(Path.Combine(MediaRoot, path)))
+                    return new JobOutcome.Rejected(FailureReasons.MediaUnreadable, $"messages[{i}].content[{j}].path: '{path}' not found");
+            }
+        }
+        var prompt = words + ImageTokens * images + VideoTokens * videos;
+        if (prompt > ContextWords)
+            return new JobOutcome.Rejected(FailureReasons.PromptTooLong, $"messages: the prompt has {prompt} tokens, the model context is {ContextWords}");
+        var content = "echo: " + last;
+        return new JobOutcome.Completed(new JobCompletion
+        {
+            Content = content,
+            ReasoningContent = job.EnableThinking ? "thinking" : null,
+            FinishReason = "stop",
+            Model = "test-echo",
+            Seed = job.Sampling?.Seed ?? 0,
+            Usage = new TokenUsageInfo
+            {
+                PromptTokens = prompt, ImageTokens = ImageTokens * images, VideoTokens = VideoTokens * videos,
+                CompletionTokens = Words(content) + (job.EnableThinking ? 1 : 0), ReasoningTokens = job.EnableThinking ? 1 : 0,
+            },
+            DecodeTime = Delay,
+        });
+    }
+
+    private static int Words(string text) => text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
+}

@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using InternS1.Batch.Cli.Commands.Bench;
+using InternS1.Batch.Tests.Infrastructure;
+
+namespace InternS1.Batch.Tests.Processes;
+
+/// <summary>The <c>interns1</c> commands as a user runs them (a child process configured by environment variables).</summary>
+[Trait("Category", "Service")]
+public class CliProcessTests
+{
+    private static async Task<(int Exit, string Out, string Err)> RunAsync(IDictionary<string, string> env, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "interns1.dll"), .. args])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        foreach (var (k, v) in env)
+            info.Environment[k] = v;
+        using var p = Process.Start(info)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        return (p.ExitCode, await stdout, await stderr);
+    }
+
+    [Fact]
+    public async Task Submit_status_export_and_dead_letters_work_from_the_command_line()
+    {
+        await using var scratch = await ScratchEnvironment.CreateAsync(TestServices.Postgres, TestServices.RabbitMq, "t_cli", default);
+        var queue = scratch.Queue("cli");
+        var env = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Postgres"] = scratch.ConnectionString,
+            ["ConnectionStrings__RabbitMq"] = TestServices.RabbitMqUri,
+            ["INTERNS1_Worker__QueueName"] = queue,
+        };
+        var dir = Directory.CreateTempSubdirectory("interns1-cli-").FullName;
+        try
+        {
+            var bad = Path.Combine(dir, "bad.jsonl");
+            await File.WriteAllLinesAsync(bad, [Jobs.Text("a", "x", "a", "ok").ToJsonString(), "[]", Jobs.Text("b", "x", "a", "again").ToJsonString()]);
+            var refused = await RunAsync(env, "submit", bad, "--dataset", "cli");
+            Assert.Equal(1, refused.Exit);
+            Assert.Contains("line 2: expected a JSON object, got an array", refused.Err);
+            Assert.Contains("line 3: custom_id 'a' repeats line 1", refused.Err);
+            Assert.Equal(-1, await Broker.MessageCountAsync(queue));
+
+            var good = Path.Combine(dir, "good.jsonl");
+            await File.WriteAllLinesAsync(good, Enumerable.Range(0, 5).Select(i => Jobs.Text($"cli-{i}", "ignored", $"c{i}", "hello").ToJsonString()));
+            var submitted = await RunAsync(env, "submit", good, "--dataset", "cli");
+            Assert.True(submitted.Exit == 0, submitted.Err);
+            Assert.Contains("Published 5 job(s)", submitted.Out);
+            Assert.Equal(5, await Broker.MessageCountAsync(queue));
+
+            var status = await RunAsync(env, "status", "--json");
+            Assert.Equal(0, status.Exit);
+            var line = JsonNode.Parse(status.Out.Trim().Split('\n').Single())!;
+            Assert.Equal(("cli", 5, 0, 0, 0, 5), (line["dataset"]!.GetValue<string>(), line["total"]!.GetValue<int>(), line["succeeded"]!.GetValue<int>(),
+                line["failed"]!.GetValue<int>(), line["dead_lettered"]!.GetValue<int>(), line["pending"]!.GetValue<int>()));
+
+            var outFile = Path.Combine(dir, "out.jsonl");
+            var export = await RunAsync(env, "export", "--dataset", "cli", "--out", outFile);
+            Assert.Equal(0, export.Exit);
+            Assert.Empty(await File.ReadAllTextAsync(outFile));
+            Assert.Contains("5 job(s) still pending were not exported", export.Err);
+
+            var list = await RunAsync(env, "dead-letters", "list", "--json");
+            Assert.Equal((0, ""), (list.Exit, list.Out.Trim()));
+
+            var worker = await RunAsync(env, "worker");
+            Assert.Equal(2, worker.Exit);
+            Assert.Contains("refuses to start rather than produce fake results", worker.Err);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
