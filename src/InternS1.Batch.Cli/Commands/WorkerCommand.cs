@@ -19,12 +19,14 @@ public static class WorkerCommand
         {
             var args = parseResult.UnmatchedTokens.ToArray();
             var builder = InternS1Host.CreateApplicationBuilder(args);
-            builder.Services.AddInternS1Worker(builder.Configuration);
+            // The engine host first: hosted services start in order and stop in reverse, so the model is
+            // loaded before the bus takes messages and drains only after the bus has stopped.
             if (ExecutorComposition.TryAddExecutor(builder.Services, builder.Configuration) is { } refusal)
             {
                 Console.Error.WriteLine(refusal);
                 return 2;
             }
+            builder.Services.AddInternS1Worker(builder.Configuration);
             try
             {
                 using var host = builder.Build();

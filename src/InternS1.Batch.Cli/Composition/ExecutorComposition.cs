@@ -1,22 +1,43 @@
+using InternS1.Batch.Cli.ModelRuntime;
+using InternS1.Batch.Worker.Execution;
+using InternS1.Batch.Worker.Options;
+using InternS1.Batch.Worker.Preparation;
+using InternS1.Engine.Configuration;
+using InternS1.Media;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace InternS1.Batch.Cli.Composition;
 
 /// <summary>
-/// Where the composition root chooses the production <c>IPromptJobExecutor</c> (chat template + media +
-/// TorchSharp engine on the configured or embedded default model).
+/// Where the composition root chooses the production <c>IPromptJobExecutor</c>: chat template + media +
+/// the TorchSharp engine with continuous batching, on <c>Model:Path</c> or the embedded default model.
 /// </summary>
 internal static class ExecutorComposition
 {
-    /// <summary>Registers the executor and returns null, or returns why the worker cannot run.</summary>
+    /// <summary>Registers the executor and its engine host (call before <c>AddInternS1Worker</c>, so the
+    /// model loads before the bus starts and drains after it stops); returns null, or why the worker cannot run.</summary>
     public static string? TryAddExecutor(IServiceCollection services, IConfiguration configuration)
     {
-        // NOTE: the executor (template, media, engine) is being built in its own issues and is wired here by
-        // the lead. Until then the worker refuses to start instead of producing fake results.
-        return "interns1 worker: no model engine is available in this build yet, so the worker refuses to start " +
-               "rather than produce fake results. The job executor (chat template + media + TorchSharp engine on the " +
-               "embedded default checkpoint from `interns1 model create-tiny`, or Engine:ModelPath) is registered in " +
-               "src/InternS1.Batch.Cli/Composition/ExecutorComposition.cs once it lands.";
+        services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EngineOptions>().BindConfiguration(EngineOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<JobExecutionOptions>().BindConfiguration(JobExecutionOptions.SectionName);
+        services.AddOptions<MediaOptions>().BindConfiguration(MediaOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+
+        // Back-pressure sized from the scheduler: MaxNumSeqs running + a waiting margin, unless set explicitly.
+        var engine = configuration.GetSection(EngineOptions.SectionName).Get<EngineOptions>() ?? new EngineOptions();
+        var concurrency = ConsumerConcurrency.From(engine);
+        services.PostConfigure<WorkerOptions>(o =>
+        {
+            if (configuration[$"{WorkerOptions.SectionName}:{nameof(WorkerOptions.ConcurrentMessageLimit)}"] is null)
+                o.ConcurrentMessageLimit = concurrency.ConcurrentMessageLimit;
+            if (configuration[$"{WorkerOptions.SectionName}:{nameof(WorkerOptions.PrefetchCount)}"] is null)
+                o.PrefetchCount = concurrency.PrefetchCount;
+        });
+
+        services.AddSingleton<ModelRuntimeHost>();
+        services.AddHostedService(sp => sp.GetRequiredService<ModelRuntimeHost>());
+        services.AddSingleton<IPromptJobExecutor>(sp => sp.GetRequiredService<ModelRuntimeHost>());
+        return null;
     }
 }
