@@ -68,9 +68,39 @@ public class CliProcessTests
             var list = await RunAsync(env, "dead-letters", "list", "--json");
             Assert.Equal((0, ""), (list.Exit, list.Out.Trim()));
 
-            var worker = await RunAsync(env, "worker");
-            Assert.Equal(2, worker.Exit);
-            Assert.Contains("refuses to start rather than produce fake results", worker.Err);
+            // The real worker on the embedded default model (created on first use): the 5 jobs end as results.
+            env["INTERNS1_Engine__DefaultMaxNewTokens"] = "16";
+            var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "interns1.dll"), "worker"])
+            {
+                RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            };
+            foreach (var (k, v) in env)
+                info.Environment[k] = v;
+            using var worker = Process.Start(info)!;
+            var workerOut = new System.Text.StringBuilder();
+            worker.OutputDataReceived += (_, e) => { lock (workerOut) workerOut.AppendLine(e.Data); };
+            worker.ErrorDataReceived += (_, e) => { lock (workerOut) workerOut.AppendLine(e.Data); };
+            worker.BeginOutputReadLine();
+            worker.BeginErrorReadLine();
+            try
+            {
+                await TestServices.WaitUntilAsync(async () => await Database.CountAsync(scratch.ConnectionString, "SELECT count(*) FROM results") == 5,
+                    TimeSpan.FromMinutes(3), () => { lock (workerOut) return Task.FromResult($"worker exited: {worker.HasExited}; output:\n{workerOut}"); });
+            }
+            finally
+            {
+                if (!worker.HasExited)
+                    Process.Start("kill", ["-TERM", worker.Id.ToString()])!.WaitForExit();
+                await worker.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+            }
+            Assert.Equal(0, worker.ExitCode);
+            Assert.Equal(5, await Database.CountAsync(scratch.ConnectionString, "SELECT count(*) FROM token_usage WHERE completion_tokens > 0 AND prompt_tokens > 0"));
+
+            var exported = await RunAsync(env, "export", "--dataset", "cli", "--out", outFile);
+            Assert.Equal(0, exported.Exit);
+            var lines = (await File.ReadAllLinesAsync(outFile)).Select(l => JsonNode.Parse(l)!).ToList();
+            Assert.Equal(5, lines.Count);
+            Assert.All(lines, l => Assert.Equal(200, l["response"]!["status_code"]!.GetValue<int>()));
         }
         finally
         {
