@@ -19,6 +19,7 @@ public static class Program
         model.Subcommands.Add(ChatTemplateCommand.Create());
         model.Subcommands.Add(PreprocessCommand.Create());
         model.Subcommands.Add(LogitsCommand.Create());
+        model.Subcommands.Add(VisionFeaturesCommand.Create());
         root.Subcommands.Add(model);
 
         var bench = new Command("bench", "Benchmarks (ratios against a baseline measured in the same run)");
