@@ -31,6 +31,7 @@ public static class Program
         model.Subcommands.Add(ChatTemplateCommand.Create());
         model.Subcommands.Add(PreprocessCommand.Create());
         model.Subcommands.Add(LogitsCommand.Create());
+        model.Subcommands.Add(VisionFeaturesCommand.Create());
         root.Subcommands.Add(model);
 
         // benchmarks (ratios against a baseline measured in the same run)

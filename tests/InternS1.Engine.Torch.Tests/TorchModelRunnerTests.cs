@@ -1,4 +1,5 @@
 using InternS1.Engine.Requests;
+using InternS1.Engine.Torch.Running;
 using InternS1.Engine.Torch.Tests.Support;
 using static TorchSharp.torch;
 
@@ -149,7 +150,8 @@ public class TorchModelRunnerTests : IClassFixture<TinyModelFixture>
     [Fact]
     public void A_request_with_images_fails_alone_with_a_vision_tower_error()
     {
-        var driver = new TestDriver(_fx.Runner);
+        using var textOnly = TorchModelRunner.Load(_fx.Directory, new TorchRunnerOptions { Dtype = ComputeDtype.Float32, LoadVision = false });
+        var driver = new TestDriver(textOnly);
         var image = new MultimodalInput
         {
             Kind = MediaKind.Image, ContentHash = "h", Offset = 2, Length = 4, NumTiles = 1, TileSize = 448,
@@ -159,7 +161,7 @@ public class TorchModelRunnerTests : IClassFixture<TinyModelFixture>
         var plain = TestDriver.Request("txt", Prompt, 0, driver.Allocate(Prompt.Length));
         var output = driver.Step(withImage, plain);
         Assert.Null(output.Outputs[0].SampledTokenId);
-        Assert.Contains("vision tower is not loaded", output.Outputs[0].Error);
+        Assert.Contains("vision tower is not loaded (the runner was loaded with LoadVision = false", output.Outputs[0].Error);
         Assert.Null(output.Outputs[1].Error);
         Assert.NotNull(output.Outputs[1].SampledTokenId);
     }

@@ -6,8 +6,8 @@ using static TorchSharp.torch;
 namespace InternS1.Engine.Torch.Modeling;
 
 /// <summary>Mirrors transformers' <c>InternS1ForConditionalGeneration</c>: <c>model</c> (InternS1Model)
-/// and <c>lm_head</c> (absent when the embeddings are tied). Tensor names:
-/// <c>model.language_model.*</c>, <c>lm_head.weight</c>.</summary>
+/// and <c>lm_head</c> (absent when the embeddings are tied). Tensor names: <c>model.language_model.*</c>,
+/// <c>model.vision_tower.*</c>, <c>model.multi_modal_projector.*</c>, <c>lm_head.weight</c>.</summary>
 public sealed class InternS1ForConditionalGeneration : nn.Module, ICausalLanguageModel
 {
     public const string VisionTowerPrefix = "model.vision_tower.";
@@ -16,11 +16,15 @@ public sealed class InternS1ForConditionalGeneration : nn.Module, ICausalLanguag
     public InternS1Model model;
     public Linear? lm_head;
 
-    public InternS1ForConditionalGeneration(InternS1Config config, ScalarType dtype) : base(nameof(InternS1ForConditionalGeneration))
+    /// <summary>Builds the model; <paramref name="buildVision"/> false leaves out the vision tower and
+    /// projector (their checkpoint tensors are then skipped on load, see <see cref="UnbuiltPrefixes"/>).</summary>
+    public InternS1ForConditionalGeneration(InternS1Config config, ScalarType dtype, bool buildVision = true)
+        : base(nameof(InternS1ForConditionalGeneration))
     {
-        model = new InternS1Model(config, dtype);
+        model = new InternS1Model(config, dtype, buildVision);
         if (!config.TiedEmbeddings)
             lm_head = Layers.Linear(config.TextConfig.HiddenSize, config.TextConfig.VocabSize, dtype);
+        UnbuiltPrefixes = model.HasVision || config.VisionConfig is null ? [] : [VisionTowerPrefix, ProjectorPrefix];
         RegisterComponents();
     }
 
@@ -28,8 +32,8 @@ public sealed class InternS1ForConditionalGeneration : nn.Module, ICausalLanguag
     public Qwen3Model LanguageModel => model.language_model;
     public nn.Module Root => this;
 
-    /// <summary>NOTE: the vision tower and projector are not built yet; their tensors are skipped on load.</summary>
-    public IReadOnlyList<string> UnbuiltPrefixes { get; } = [VisionTowerPrefix, ProjectorPrefix];
+    /// <summary>Empty when the vision half is built; its two prefixes for a text-only build.</summary>
+    public IReadOnlyList<string> UnbuiltPrefixes { get; }
 
     public Tensor Embed(Tensor ids) => LanguageModel.embed_tokens.forward(ids);
     public Tensor Forward(Tensor inputsEmbeds, AttentionBatch batch) => LanguageModel.forward(inputsEmbeds, batch);

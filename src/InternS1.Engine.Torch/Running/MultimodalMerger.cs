@@ -17,14 +17,33 @@ internal sealed class MultimodalMerger : IDisposable
 
     public IMultimodalEncoder? Encoder { get; set; }
 
-    /// <summary>A per-request error when the chunk touches media and no encoder is loaded.</summary>
+    /// <summary>Why there is no encoder, for the per-request error (e.g. a text-only load).</summary>
+    public string UnavailableReason { get; set; } = "this build runs the language model only";
+
+    /// <summary>The image-context id every placeholder position must hold (-1: not checked).</summary>
+    public int ImageTokenId { get; set; } = -1;
+
+    /// <summary>A per-request error when the chunk touches media that cannot be encoded: no encoder
+    /// is loaded, the encoder refuses a run (<see cref="IMultimodalEncoder.Validate"/>), or a run's
+    /// position in the chunk holds another token than <see cref="ImageTokenId"/>.</summary>
     public string? Check(ScheduledRequest r)
     {
-        if (Encoder is not null) return null;
-        var input = r.MultimodalInputs.FirstOrDefault(m => m.Overlaps(r.StartPosition, r.TokenIds.Count));
-        return input is null ? null
-            : $"the request has {input.Kind.ToString().ToLowerInvariant()} input at prompt positions {input.Offset}..{input.Offset + input.Length - 1}, "
-              + "but the vision tower is not loaded (this build runs the language model only)";
+        foreach (var input in r.MultimodalInputs)
+        {
+            if (!input.Overlaps(r.StartPosition, r.TokenIds.Count)) continue;
+            if (Encoder is null)
+                return $"the request has {input.Kind.ToString().ToLowerInvariant()} input at prompt positions {input.Offset}..{input.Offset + input.Length - 1}, "
+                       + $"but the vision tower is not loaded ({UnavailableReason})";
+            if (Encoder.Validate(input) is { } problem) return problem;
+            if (ImageTokenId < 0) continue;
+            var from = Math.Max(input.Offset, r.StartPosition);
+            var to = Math.Min(input.Offset + input.Length, r.StartPosition + r.TokenIds.Count);
+            for (var p = from; p < to; p++)
+                if (r.TokenIds[p - r.StartPosition] != ImageTokenId)
+                    return $"prompt position {p} of the {input.Kind.ToString().ToLowerInvariant()} run at {input.Offset}..{input.Offset + input.Length - 1} "
+                           + $"holds token {r.TokenIds[p - r.StartPosition]}, not the image-context id {ImageTokenId}";
+        }
+        return null;
     }
 
     /// <summary>Writes the media rows of <paramref name="r"/>'s chunk into <paramref name="embeds"/> [T, hidden]; returns an error or null.</summary>

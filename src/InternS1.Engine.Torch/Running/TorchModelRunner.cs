@@ -52,7 +52,11 @@ public sealed class TorchModelRunner : IModelRunner
     /// <summary>Bytes of the KV pool (0 before <see cref="InitializeKvCache"/>).</summary>
     public long KvCacheBytes => _cache?.Bytes ?? 0;
 
-    /// <summary>Encodes media runs; null until the vision tower exists (such requests then fail individually).</summary>
+    /// <summary>True when the vision tower and projector are loaded (images and video can be served).</summary>
+    public bool VisionLoaded => _multimodal.Encoder is not null;
+
+    /// <summary>Encodes media runs (<see cref="VisionTowerEncoder"/> after <see cref="Load"/> of a vision
+    /// model); null for a text-only runner (such requests then fail individually).</summary>
     internal IMultimodalEncoder? MultimodalEncoder
     {
         get => _multimodal.Encoder;
@@ -61,7 +65,9 @@ public sealed class TorchModelRunner : IModelRunner
 
     /// <summary>Reads config.json, generation_config.json and the safetensors weights of
     /// <paramref name="modelDirectory"/> (Intern-S1, Intern-S1-FP8, Intern-S1-mini or a plain Qwen3 /
-    /// Qwen3-MoE folder) and builds the runner. Errors name the file, key or tensor.</summary>
+    /// Qwen3-MoE folder) and builds the runner: the language model and, when config.json has a
+    /// vision_config and <see cref="TorchRunnerOptions.LoadVision"/> is set, the vision tower and projector
+    /// (one tensor-by-tensor load), which then encode image and video runs. Errors name the file, key or tensor.</summary>
     public static TorchModelRunner Load(string modelDirectory, TorchRunnerOptions? options = null, ILogger? logger = null)
     {
         options ??= new TorchRunnerOptions();
@@ -75,7 +81,7 @@ public sealed class TorchModelRunner : IModelRunner
             throw new ModelConfigException($"quantization_config.quant_method '{method}' is not supported (supported: fp8 with weight_block_size)");
 
         var scalar = options.Dtype.ToScalarType();
-        var model = CausalLanguageModels.Create(config, scalar);
+        var model = CausalLanguageModels.Create(config, scalar, options.LoadVision);
         try
         {
             using var checkpoint = SafetensorsCheckpoint.Open(modelDirectory);
@@ -92,8 +98,9 @@ public sealed class TorchModelRunner : IModelRunner
             model.Dispose();
             throw;
         }
-        if (config.VisionConfig is not null)
-            logger.LogWarning("The vision tower is not built yet: requests with images or video fail with a per-request error");
+        var vision = model is InternS1ForConditionalGeneration { model.HasVision: true } s1 ? s1.model : null;
+        if (config.VisionConfig is not null && vision is null)
+            logger.LogInformation("Vision tower and projector not loaded (LoadVision is false): this runner serves text only; requests with images or video fail individually");
 
         var eos = SamplingDefaults.EosTokenIds(config, generation);
         if (eos.Count == 0)
@@ -110,12 +117,21 @@ public sealed class TorchModelRunner : IModelRunner
             NumKvHeads = text.KeyValueHeads,
             HeadDim = text.HeadDim,
             KvElementBytes = options.Dtype.ElementBytes(),
-            TokensPerTile = config.VisionConfig is null ? 0 : config.ImageSeqLength,
-            ImageTokenId = config.VisionConfig is null ? -1 : config.ImageTokenId,
+            TokensPerTile = vision is null ? 0 : config.ImageSeqLength,
+            ImageTokenId = vision is null ? -1 : config.ImageTokenId,
         };
         var runner = new TorchModelRunner(model, config, info, options.Dtype, logger);
-        logger.LogInformation("Loaded {Model} ({Layers} layers, {Experts} experts, {Params:N0} parameters, {Dtype}) in {Seconds:F1} s",
-            info.ModelName, text.NumHiddenLayers, text.NumExperts, model.Root.parameters().Sum(p => p.numel()), options.Dtype.Name(), watch.Elapsed.TotalSeconds);
+        runner._multimodal.ImageTokenId = info.ImageTokenId;
+        if (vision is not null)
+            runner.MultimodalEncoder = new VisionTowerEncoder(vision);
+        else
+            runner._multimodal.UnavailableReason = config.VisionConfig is null
+                ? "the model has no vision_config: it is text-only"
+                : "the runner was loaded with LoadVision = false: it serves text only";
+        logger.LogInformation("Loaded {Model} ({Layers} layers, {Experts} experts, {Params:N0} parameters of which {VisionParams:N0} vision, {Dtype}) in {Seconds:F1} s",
+            info.ModelName, text.NumHiddenLayers, text.NumExperts, model.Root.parameters().Sum(p => p.numel()),
+            vision is null ? 0 : vision.vision_tower!.parameters().Concat(vision.multi_modal_projector!.parameters()).Sum(p => p.numel()),
+            options.Dtype.Name(), watch.Elapsed.TotalSeconds);
         return runner;
     }
 

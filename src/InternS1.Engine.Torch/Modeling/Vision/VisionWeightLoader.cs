@@ -67,6 +67,23 @@ public static class VisionWeightLoader
             throw new VisionWeightsException(prefix, [], [], misshaped);
     }
 
+    /// <summary>
+    /// Replaces every parameter of <paramref name="module"/> (typically built on <c>torch.META</c>) by
+    /// uninitialised storage of the same shape in <paramref name="dtype"/> on <paramref name="device"/>
+    /// (CPU by default), so an in-place, tensor-by-tensor loader such as <c>WeightLoader</c> can fill it
+    /// without the module ever paying for random initialisation.
+    /// </summary>
+    public static void Materialize(nn.Module module, ScalarType dtype, Device? device = null)
+    {
+        var owners = Owners(module);
+        using var noGrad = no_grad();
+        foreach (var (name, shape) in Expected(module))
+        {
+            using var scope = NewDisposeScope();
+            Replace(owners, name, empty(shape, dtype, device ?? CPU));
+        }
+    }
+
     private static List<(string Name, long[] Shape)> Expected(nn.Module module) =>
         module.named_parameters().Select(p => (p.name, p.parameter.shape)).ToList();
 
@@ -90,22 +107,33 @@ public static class VisionWeightLoader
     private static void Assign(nn.Module module, IEnumerable<(string Name, long[] Shape)> parameters,
         Func<string, Tensor> source, ScalarType dtype, Device? device)
     {
-        var owners = module.named_modules().ToDictionary(m => m.name, m => m.module);
-        owners[""] = module;
+        var owners = Owners(module);
         using var noGrad = no_grad();
         foreach (var (name, _) in parameters)
         {
-            var split = name.LastIndexOf('.');
-            var owner = owners[split < 0 ? "" : name[..split]];
-            var leaf = name[(split + 1)..];
-            // NOTE: every parameter of these modules is exposed as a settable property named like the
-            // checkpoint segment (TorchSharp's Linear/LayerNorm/Conv2d and our own modules alike).
-            var property = owner.GetType().GetProperty(leaf, BindingFlags.Public | BindingFlags.Instance)
-                ?? throw new InvalidOperationException($"{owner.GetType().Name} has no settable property '{leaf}' for parameter '{name}'");
             using var scope = NewDisposeScope();
-            var copy = source(name).to(dtype, device ?? CPU, copy: true);
-            // the setter detaches the new parameter from this scope and disposes the one it replaces
-            property.SetValue(owner, new Parameter(copy, requires_grad: false));
+            Replace(owners, name, source(name).to(dtype, device ?? CPU, copy: true));
         }
+    }
+
+    private static Dictionary<string, nn.Module> Owners(nn.Module module)
+    {
+        var owners = module.named_modules().ToDictionary(m => m.name, m => m.module);
+        owners[""] = module;
+        return owners;
+    }
+
+    /// <summary>Sets parameter <paramref name="name"/> to a new parameter over <paramref name="value"/>.</summary>
+    private static void Replace(Dictionary<string, nn.Module> owners, string name, Tensor value)
+    {
+        var split = name.LastIndexOf('.');
+        var owner = owners[split < 0 ? "" : name[..split]];
+        var leaf = name[(split + 1)..];
+        // NOTE: every parameter of these modules is exposed as a settable property named like the
+        // checkpoint segment (TorchSharp's Linear/LayerNorm/Conv2d and our own modules alike).
+        var property = owner.GetType().GetProperty(leaf, BindingFlags.Public | BindingFlags.Instance)
+            ?? throw new InvalidOperationException($"{owner.GetType().Name} has no settable property '{leaf}' for parameter '{name}'");
+        // the setter detaches the new parameter from the caller's scope and disposes the one it replaces
+        property.SetValue(owner, new Parameter(value, requires_grad: false));
     }
 }
