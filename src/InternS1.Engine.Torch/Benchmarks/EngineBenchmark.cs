@@ -44,7 +44,7 @@ public static class EngineBenchmark
             ProcessMemory.ResetPeak();
             progress?.Invoke($"{name}: loading {summary.ParameterCount:N0} parameters ({options.Dtype.Name()})");
             var watch = Stopwatch.StartNew();
-            using var runner = TorchModelRunner.Load(dir, new TorchRunnerOptions { Dtype = options.Dtype, Threads = options.Threads });
+            using var runner = TorchModelRunner.Load(dir, new TorchRunnerOptions { Dtype = options.Dtype, Threads = options.Threads, LoadVision = false });
             var loadSeconds = watch.Elapsed.TotalSeconds;
             var (prefill, decode) = Throughput(runner, options, progress, name);
             var peak = ProcessMemory.PeakResidentBytes();

@@ -43,7 +43,8 @@ public static class LogitsCommand
         TorchModelRunner runner;
         try
         {
-            runner = TorchModelRunner.Load(modelDirectory, new TorchRunnerOptions { Dtype = dtype, Threads = threads });
+            // NOTE: token ids in, logits out: the vision tower (11 GB for Intern-S1) is not needed.
+            runner = TorchModelRunner.Load(modelDirectory, new TorchRunnerOptions { Dtype = dtype, Threads = threads, LoadVision = false });
         }
         catch (Exception e) when (e is ModelConfigException or CheckpointException)
         {
