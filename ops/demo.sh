@@ -27,7 +27,8 @@ echo "$SAMPLE/sample.jsonl ($(wc -l < "$SAMPLE/sample.jsonl") jobs)"
 
 say "worker (log: $STATE_DIR/demo-worker.log)"
 mkdir -p "$STATE_DIR"
-"${CLI[@]}" worker --Media:MediaRoot="$SAMPLE/media" > "$STATE_DIR/demo-worker.log" 2>&1 &
+# Jobs that set no max_new_tokens get 128 here (the tiny model rarely emits its eos; the default is 4096).
+"${CLI[@]}" worker --Media:MediaRoot="$SAMPLE/media" --Engine:DefaultMaxNewTokens=128 > "$STATE_DIR/demo-worker.log" 2>&1 &
 WORKER=$!
 cleanup() { kill -TERM "$WORKER" 2>/dev/null && wait "$WORKER" 2>/dev/null || true; }
 trap cleanup EXIT
@@ -52,8 +53,20 @@ echo
 say "status"
 "${CLI[@]}" status --dataset "$DATASET"
 
-say "some results (OpenAI Batch output lines, first 3)"
-"${CLI[@]}" export --dataset "$DATASET" | head -n 3 | cut -c1-600
+say "results and token accounting (PostgreSQL: results + token_usage; the tiny model's text is noise)"
+PGPASSWORD=${INTERNS1_PG_PASSWORD:-interns1} psql -h 127.0.0.1 -p "${INTERNS1_PG_PORT:-55432}" -U "${INTERNS1_PG_USER:-interns1}" \
+  -d "${INTERNS1_PG_DATABASE:-interns1}" -P pager=off -v ds="$DATASET" <<'SQL'
 
-say "dead letters of the dataset (if any)"
-"${CLI[@]}" dead-letters list --dataset "$DATASET"
+  SELECT j.custom_id, r.finish_reason, u.prompt_tokens AS prompt, u.image_tokens AS image, u.video_tokens AS video,
+         u.cached_tokens AS cached, u.completion_tokens AS completion, u.reasoning_tokens AS reasoning,
+         round(u.prefill_ms) AS prefill_ms, round(u.decode_ms) AS decode_ms,
+         left(regexp_replace(coalesce(nullif(r.content, ''), r.reasoning_content, ''), '\s+', ' ', 'g'), 40) AS text
+  FROM jobs j JOIN results r ON r.job_id = j.id JOIN token_usage u ON u.job_id = j.id
+  WHERE j.dataset = :'ds' ORDER BY j.custom_id;
+SQL
+
+say "OpenAI Batch output (interns1 export), first line"
+"${CLI[@]}" export --dataset "$DATASET" | head -n 1 | cut -c1-400
+
+say "dead letters of the dataset (reason and message)"
+"${CLI[@]}" dead-letters list --dataset "$DATASET" --json
