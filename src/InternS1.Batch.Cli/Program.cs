@@ -37,6 +37,7 @@ public static class Program
         // benchmarks (ratios against a baseline measured in the same run)
         var bench = BenchCommand.Create();
         bench.Subcommands.Add(EngineBenchCommand.Create());
+        bench.Subcommands.Add(MediaBenchCommand.Create());
         root.Subcommands.Add(bench);
 
         return await root.Parse(args).InvokeAsync();
