@@ -23,6 +23,7 @@ public static class Program
 
         var bench = new Command("bench", "Benchmarks (ratios against a baseline measured in the same run)");
         bench.Subcommands.Add(EngineBenchCommand.Create());
+        bench.Subcommands.Add(BatchingBenchCommand.Create());
         root.Subcommands.Add(bench);
 
         return await root.Parse(args).InvokeAsync();
