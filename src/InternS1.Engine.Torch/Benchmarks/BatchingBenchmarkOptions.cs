@@ -18,7 +18,7 @@ public sealed record BatchingBenchmarkOptions
     public int Repeats { get; init; } = 3;
 
     /// <summary>... while the repetitions of that run stay within this many seconds (slow runs run once).</summary>
-    public double RepeatBudgetSeconds { get; init; } = 12;
+    public double RepeatBudgetSeconds { get; init; } = 20;
 
     /// <summary>Call <see cref="GlibcHeap.KeepFreedMemory"/> before measuring (recorded in the result).</summary>
     public bool KeepFreedMemory { get; init; } = true;
