@@ -38,6 +38,7 @@ public static class Program
         var bench = BenchCommand.Create();
         bench.Subcommands.Add(EngineBenchCommand.Create());
         bench.Subcommands.Add(MediaBenchCommand.Create());
+        bench.Subcommands.Add(BatchingBenchCommand.Create());
         root.Subcommands.Add(bench);
 
         return await root.Parse(args).InvokeAsync();
