@@ -117,13 +117,25 @@ public sealed class Scheduler
         }
 
         // 2. Waiting sequences by priority then arrival; none while this step had to preempt.
+        //    A sequence whose next uncached block is being computed by a running one waits for it
+        //    (vLLM would compute the shared prefix again for every job admitted before it is cached).
+        var inFlight = Config.EnablePrefixCaching ? InFlightBlocks() : null;
+        var deferred = new List<EngineSequence>();
         while (!preempted && _waiting.Count > 0 && _running.Count < Config.MaxNumSeqs && _tokenBudget > 0)
         {
             var seq = _waiting.Min!;
-            var prefix = KvCache.FindCachedPrefix(seq.BlockHashes(Config.BlockSize), seq.NumTokens);
+            var hashes = seq.BlockHashes(Config.BlockSize);
+            var prefix = KvCache.FindCachedPrefix(hashes, seq.NumTokens);
+            if (inFlight is not null && prefix.Count < (seq.NumTokens - 1) / Config.BlockSize && inFlight.Contains(hashes[prefix.Count]))
+            {
+                _waiting.Remove(seq);
+                deferred.Add(seq);
+                continue;
+            }
             var numCached = prefix.Count * Config.BlockSize;
             var plan = FitChunk(seq, numCached);
             if (plan is null || !KvCache.AllocateSlots(seq.Id, numCached, plan.NumNewTokens, prefix)) break;
+            inFlight?.UnionWith(hashes.Skip(prefix.Count));
             KvCache.RecordPrefixLookup(seq.NumTokens, numCached);
             _waiting.Remove(seq);
             _running.Add(seq);
@@ -133,8 +145,27 @@ public sealed class Scheduler
             seq.FirstScheduledTime ??= now;
             Take(plan, plans);
         }
+        foreach (var seq in deferred) _waiting.Add(seq);
+        DeferredForPrefix = deferred.Count;
 
         return BuildOutput(plans);
+    }
+
+    /// <summary>Waiting sequences that the last <see cref="Schedule"/> held back because a running
+    /// sequence was computing their next prefix block.</summary>
+    public int DeferredForPrefix { get; private set; }
+
+    /// <summary>Hashes of the full blocks that running sequences hold but have not computed yet:
+    /// they enter the prefix cache within the next steps.</summary>
+    private HashSet<BlockHash> InFlightBlocks()
+    {
+        var set = new HashSet<BlockHash>();
+        foreach (var seq in _running)
+        {
+            var hashes = seq.BlockHashes(Config.BlockSize);
+            for (var i = seq.NumComputedTokens / Config.BlockSize; i < hashes.Count; i++) set.Add(hashes[i]);
+        }
+        return set;
     }
 
     /// <summary>Applies the runner's results of <paramref name="schedule"/>.</summary>

@@ -37,6 +37,39 @@ public sealed class PrefixCachingTests
     }
 
     [Fact]
+    public void Jobs_submitted_together_compute_their_shared_instruction_once()
+    {
+        // Budget 32 tokens: without waiting, "a" (16 + 5) and the first 11 tokens of "b" would both
+        // compute instruction blocks in the first step.
+        var h = new EngineHarness(Options(maxNumSeqs: 8, maxBatchedTokens: 32));
+        for (var i = 0; i < 4; i++) h.Core.AddRequest(Request($"j{i}", WithSuffix(300 + i, 5), seed: i));
+        var results = h.RunAll();
+
+        Assert.Equal(0, results["j0"].NumCachedTokens);
+        for (var i = 1; i < 4; i++) Assert.Equal(16, results[$"j{i}"].NumCachedTokens);
+        for (var i = 0; i < 4; i++) Assert.Equal(PatternReference.Expected(WithSuffix(300 + i, 5), i, 64), results[$"j{i}"].OutputTokenIds);
+        // prompt tokens sent to the runner: the instruction once, every suffix once
+        var prefill = h.Runner.Steps.SelectMany(s => s.Requests).Sum(r => Math.Max(0, Math.Min(r.StartPosition + r.TokenIds.Count, 21) - r.StartPosition));
+        Assert.Equal(16 + 4 * 5, prefill);
+        // the others joined in the step after the instruction was computed
+        var firstStep = h.Runner.Steps[0].Requests.Select(r => r.RequestId).ToArray();
+        Assert.Equal(["j0"], firstStep);
+        Assert.Empty(h.Runner.Violations);
+    }
+
+    [Fact]
+    public void A_job_waits_only_for_blocks_being_computed_not_for_a_different_prefix()
+    {
+        var h = new EngineHarness(Options(maxNumSeqs: 8, maxBatchedTokens: 64));
+        h.Core.AddRequest(Request("shared", WithSuffix(1, 5)));
+        h.Core.AddRequest(Request("other", Prompt(99, 21)));
+        h.RunAll();
+
+        var firstStep = h.Runner.Steps[0].Requests.Select(r => r.RequestId).Order().ToArray();
+        Assert.Equal(["other", "shared"], firstStep);
+    }
+
+    [Fact]
     public void Prefix_caching_off_computes_everything_and_gives_the_same_outputs()
     {
         var on = new EngineHarness(Options(prefixCaching: true));
