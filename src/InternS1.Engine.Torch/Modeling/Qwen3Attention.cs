@@ -68,48 +68,43 @@ public sealed class Qwen3Attention : nn.Module
 
     private Tensor AttendOne(SequenceSlice seq, Tensor q, Tensor k, Tensor v, Tensor cacheK, Tensor cacheV)
     {
-        var qs = q.narrow(0, seq.PackedStart, seq.Length).permute(1, 0, 2); // [Hq, n, D]
-        Tensor ks, vs;
+        // NOTE: attention runs in float32 (like HF's float32 softmax); libtorch's CPU SDPA is far slower in bfloat16,
+        // and so are bfloat16 strided copies: convert first, then rearrange.
+        var dtype = q.dtype;
+        var n = seq.Length;
+        var qs = q.narrow(0, seq.PackedStart, n).to(ScalarType.Float32);      // [n, Hq, D]
         if (seq.ContextSlots is null)
         {
-            ks = k.narrow(0, seq.PackedStart, seq.Length);                   // [n, Hkv, D]
-            vs = v.narrow(0, seq.PackedStart, seq.Length);
+            // a first chunk: causal attention over its own new keys
+            var kn = RepeatKv(k.narrow(0, seq.PackedStart, n).to(ScalarType.Float32).permute(1, 0, 2)); // [Hq, n, D]
+            var vn = RepeatKv(v.narrow(0, seq.PackedStart, n).to(ScalarType.Float32).permute(1, 0, 2));
+            var on = nn.functional.scaled_dot_product_attention(qs.permute(1, 0, 2), kn, vn, is_casual: n > 1); // [Hq, n, D]
+            return on.to(dtype).permute(1, 0, 2).reshape(n, _heads * _headDim);
         }
-        else
-        {
-            ks = cacheK.index_select(0, seq.ContextSlots);                    // [L, Hkv, D]
-            vs = cacheV.index_select(0, seq.ContextSlots);
-        }
-        ks = RepeatKv(ks.permute(1, 0, 2));                                   // [Hq, L, D]
-        vs = RepeatKv(vs.permute(1, 0, 2));
-        var causal = seq.ContextSlots is null && seq.Length > 1;
-        // NOTE: attention runs in float32 (like HF's float32 softmax); libtorch's CPU SDPA is far slower in bfloat16.
-        var dtype = qs.dtype;
-        var o = nn.functional.scaled_dot_product_attention(
-            qs.to(ScalarType.Float32), ks.to(ScalarType.Float32), vs.to(ScalarType.Float32), seq.Mask, is_casual: causal); // [Hq, n, D]
-        return o.to(dtype).permute(1, 0, 2).reshape(seq.Length, _heads * _headDim); // [n, Hq*D]
+        // after cached tokens: the G = Hq/Hkv query heads of a kv head attend as G*n query rows of that
+        // head, so the gathered keys/values are not repeated per query head
+        var groups = _heads / _kvHeads;
+        var qg = qs.view(n, _kvHeads, groups, _headDim).permute(1, 2, 0, 3).reshape(_kvHeads, groups * n, _headDim); // [Hkv, G*n, D]
+        var ks = cacheK.index_select(0, seq.ContextSlots).to(ScalarType.Float32).permute(1, 0, 2); // [Hkv, L, D]
+        var vs = cacheV.index_select(0, seq.ContextSlots).to(ScalarType.Float32).permute(1, 0, 2);
+        var mask = seq.Mask is null || groups == 1 ? seq.Mask : seq.Mask.repeat(groups, 1);        // [G*n, L]
+        var o = nn.functional.scaled_dot_product_attention(qg, ks, vs, mask);                        // [Hkv, G*n, D]
+        return o.view(_kvHeads, groups, n, _headDim).permute(2, 0, 1, 3).reshape(n, _heads * _headDim).to(dtype); // [n, Hq*D]
     }
 
-    /// <summary>All single-token sequences at once: keys gathered to [B, Lmax] slots, padding masked.</summary>
+    /// <summary>All single-token sequences at once: keys gathered to [B, Lmax] slots, padding masked.
+    /// Grouped-query heads are not repeated: the Hq/Hkv query heads that share a kv head attend as
+    /// that head's query rows, so each key and value is gathered and converted once (not Hq/Hkv times).</summary>
     private Tensor AttendDecode(DecodeGroup decode, Tensor q, Tensor cacheK, Tensor cacheV)
     {
         var b = decode.Count;
-        var qs = q.index_select(0, decode.Rows).unsqueeze(2);                               // [B, Hq, 1, D]
-        var ks = cacheK.index_select(0, decode.Slots).view(b, decode.MaxLength, _kvHeads, _headDim).permute(0, 2, 1, 3); // [B, Hkv, L, D]
-        var vs = cacheV.index_select(0, decode.Slots).view(b, decode.MaxLength, _kvHeads, _headDim).permute(0, 2, 1, 3);
-        ks = RepeatKvBatched(ks);                                                           // [B, Hq, L, D]
-        vs = RepeatKvBatched(vs);
-        var o = nn.functional.scaled_dot_product_attention(
-            qs.to(ScalarType.Float32), ks.to(ScalarType.Float32), vs.to(ScalarType.Float32), decode.Mask); // [B, Hq, 1, D]
-        return o.to(q.dtype).reshape(b, _heads * _headDim);                                // [B, Hq*D]
-    }
-
-    /// <summary>[B, Hkv, L, D] -> [B, Hq, L, D].</summary>
-    private Tensor RepeatKvBatched(Tensor x)
-    {
-        if (_heads == _kvHeads) return x;
-        var (b, length) = (x.shape[0], x.shape[2]);
-        return x.unsqueeze(2).expand(b, _kvHeads, _heads / _kvHeads, length, _headDim).reshape(b, _heads, length, _headDim);
+        var groups = _heads / _kvHeads;
+        // query head h = kv * groups + g, the order RepeatKv uses
+        var qs = q.index_select(0, decode.Rows).view(b, _kvHeads, groups, _headDim).to(ScalarType.Float32);           // [B, Hkv, G, D]
+        var ks = cacheK.index_select(0, decode.Slots).to(ScalarType.Float32).view(b, decode.MaxLength, _kvHeads, _headDim).permute(0, 2, 1, 3); // [B, Hkv, L, D]
+        var vs = cacheV.index_select(0, decode.Slots).to(ScalarType.Float32).view(b, decode.MaxLength, _kvHeads, _headDim).permute(0, 2, 1, 3);
+        var o = nn.functional.scaled_dot_product_attention(qs, ks, vs, decode.Mask);                                   // [B, Hkv, G, D]
+        return o.to(q.dtype).reshape(b, _heads * _headDim);                                                            // [B, Hq*D]
     }
 
     /// <summary>[Hkv, L, D] -> [Hq, L, D]: each kv head serves Hq/Hkv consecutive query heads.</summary>
