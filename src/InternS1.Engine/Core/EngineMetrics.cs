@@ -34,6 +34,7 @@ public sealed class EngineMetrics : IDisposable
         _meter.CreateObservableGauge("interns1.engine.prefix_cache.hit_rate", () => HitRate(), null, "Prompt tokens served from the prefix cache / prompt tokens looked up, since start.");
         _meter.CreateObservableCounter("interns1.engine.prefix_cache.queried_tokens", () => _scheduler?.KvCache.QueriedTokens ?? 0, "{token}", "Prompt tokens looked up in the prefix cache.");
         _meter.CreateObservableCounter("interns1.engine.prefix_cache.hit_tokens", () => _scheduler?.KvCache.HitTokens ?? 0, "{token}", "Prompt tokens served from the prefix cache.");
+        _meter.CreateObservableGauge("interns1.engine.waiting_for_prefix", () => _scheduler?.DeferredForPrefix ?? 0, "{sequence}", "Waiting sequences held back in the last step because a running sequence was computing their next prefix block.");
         _meter.CreateObservableCounter("interns1.engine.preemptions", () => _scheduler?.NumPreemptions ?? 0, "{preemption}", "Sequences preempted for KV blocks (recomputed later).");
     }
 

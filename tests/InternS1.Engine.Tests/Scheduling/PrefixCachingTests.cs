@@ -43,7 +43,10 @@ public sealed class PrefixCachingTests
         // compute instruction blocks in the first step.
         var h = new EngineHarness(Options(maxNumSeqs: 8, maxBatchedTokens: 32));
         for (var i = 0; i < 4; i++) h.Core.AddRequest(Request($"j{i}", WithSuffix(300 + i, 5), seed: i));
+        Assert.Empty(h.Core.Step());
+        Assert.Equal(3, h.Core.Scheduler.DeferredForPrefix);
         var results = h.RunAll();
+        Assert.Equal(0, h.Core.Scheduler.DeferredForPrefix);
 
         Assert.Equal(0, results["j0"].NumCachedTokens);
         for (var i = 1; i < 4; i++) Assert.Equal(16, results[$"j{i}"].NumCachedTokens);
