@@ -103,6 +103,111 @@ public class RealModelWorkerTests(TinyModelFixture model) : IClassFixture<TinyMo
         }
     }
 
+    [Fact]
+    public async Task An_image_url_is_downloaded_and_a_stalled_download_ends_as_media_timeout()
+    {
+        await using var env = await ScratchEnvironment.CreateAsync(TestServices.Postgres, TestServices.RabbitMq, "t_real_url", default);
+        var queue = env.Queue("real-url");
+        using var server = new TinyHttpServer(Png(48, 48));
+        using var host = await RealModelWorker.StartAsync(env.ConnectionString, queue, model.Directory, new Dictionary<string, string?>
+        {
+            ["Media:AllowPrivateAddresses"] = "true", // the test servers are on loopback
+            ["Media:DownloadTimeout"] = "00:00:02",
+        });
+        try
+        {
+            const string ds = "real-url";
+            var jobs = new[]
+            {
+                Jobs.WithParts("url-good", ds, "g", new JsonObject { ["type"] = "image", ["url"] = server.Url("/good.png") }, new JsonObject { ["type"] = "text", ["text"] = "Describe." }),
+                Jobs.WithParts("url-stalled", ds, "s", new JsonObject { ["type"] = "image", ["url"] = server.Url("/stall.png") }),
+                Jobs.WithParts("url-404", ds, "n", new JsonObject { ["type"] = "image", ["url"] = server.Url("/missing.png") }),
+            };
+            foreach (var job in jobs)
+                await Broker.PublishRawAsync(queue, job.ToJsonString());
+
+            await TestServices.WaitUntilAsync(
+                async () => await Database.CountAsync(env.ConnectionString, "SELECT count(*) FROM results") + await Database.CountAsync(env.ConnectionString, "SELECT count(*) FROM dead_letters") == jobs.Length,
+                TimeSpan.FromMinutes(2),
+                async () => string.Join(", ", (await Database.RowsAsync(env.ConnectionString, "SELECT job_id, reason_code FROM dead_letters")).Select(r => $"{r[0]}={r[1]}")));
+
+            var dead = (await Database.RowsAsync(env.ConnectionString, "SELECT job_id, reason_code, message FROM dead_letters"))
+                .ToDictionary(r => (string)r[0]!, r => ((string)r[1]!, (string)r[2]!));
+            Assert.Equal(["url-404", "url-stalled"], dead.Keys.Order().ToArray());
+            Assert.Equal("media_timeout", dead["url-stalled"].Item1);
+            Assert.Contains("messages[0].content[0]", dead["url-stalled"].Item2);
+            Assert.Equal("media_unreadable", dead["url-404"].Item1);
+            Assert.Contains("404", dead["url-404"].Item2);
+            var image = await Database.RowsAsync(env.ConnectionString, "SELECT image_tokens FROM token_usage WHERE job_id = 'url-good'");
+            Assert.Equal(256, (int)Assert.Single(image)[0]!);
+            Assert.True(server.Requests.Contains("/stall.png"), "the stalled URL was requested");
+        }
+        finally
+        {
+            using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
+                await host.StopAsync(stop.Token);
+        }
+    }
+
+    /// <summary>A loopback HTTP/1.1 server: <c>/good.png</c> serves the image, <c>/stall.png</c> accepts
+    /// the request and never answers, anything else is 404.</summary>
+    private sealed class TinyHttpServer : IDisposable
+    {
+        private readonly System.Net.Sockets.TcpListener _listener = new(System.Net.IPAddress.Loopback, 0);
+        private readonly CancellationTokenSource _stop = new();
+        private readonly byte[] _png;
+
+        public TinyHttpServer(byte[] png)
+        {
+            _png = png;
+            _listener.Start();
+            _ = Task.Run(AcceptLoopAsync);
+        }
+
+        public System.Collections.Concurrent.ConcurrentBag<string> Requests { get; } = [];
+
+        public string Url(string path) => $"http://127.0.0.1:{((System.Net.IPEndPoint)_listener.LocalEndpoint).Port}{path}";
+
+        private async Task AcceptLoopAsync()
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                System.Net.Sockets.TcpClient client;
+                try { client = await _listener.AcceptTcpClientAsync(_stop.Token); }
+                catch (Exception) { return; }
+                _ = Task.Run(() => ServeAsync(client));
+            }
+        }
+
+        private async Task ServeAsync(System.Net.Sockets.TcpClient client)
+        {
+            using (client)
+            {
+                var stream = client.GetStream();
+                var reader = new StreamReader(stream, System.Text.Encoding.ASCII);
+                var requestLine = await reader.ReadLineAsync(_stop.Token) ?? "";
+                while (!string.IsNullOrEmpty(await reader.ReadLineAsync(_stop.Token))) { }
+                var path = requestLine.Split(' ') is [_, var p, ..] ? p : "";
+                Requests.Add(path);
+                if (path == "/stall.png")
+                {
+                    try { await Task.Delay(Timeout.Infinite, _stop.Token); } catch (OperationCanceledException) { }
+                    return;
+                }
+                var (status, body) = path == "/good.png" ? ("200 OK", _png) : ("404 Not Found", "not found"u8.ToArray());
+                var head = $"HTTP/1.1 {status}\r\nContent-Type: {(path == "/good.png" ? "image/png" : "text/plain")}\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n";
+                await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(head), _stop.Token);
+                await stream.WriteAsync(body, _stop.Token);
+            }
+        }
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            _listener.Stop();
+        }
+    }
+
     private static byte[] Png(int width, int height)
     {
         using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
