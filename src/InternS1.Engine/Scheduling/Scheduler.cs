@@ -119,7 +119,7 @@ public sealed class Scheduler
         // 2. Waiting sequences by priority then arrival; none while this step had to preempt.
         //    A sequence whose next uncached block is being computed by a running one waits for it
         //    (vLLM would compute the shared prefix again for every job admitted before it is cached).
-        var inFlight = Config.EnablePrefixCaching ? InFlightBlocks() : null;
+        var inFlight = Config.EnablePrefixCaching && !preempted && _waiting.Count > 0 ? InFlightBlocks() : null;
         var deferred = new List<EngineSequence>();
         while (!preempted && _waiting.Count > 0 && _running.Count < Config.MaxNumSeqs && _tokenBudget > 0)
         {
