@@ -97,7 +97,7 @@ public class ImageDecoderTests
     {
         var bomb = PngWriter.HeaderOnly(100_000, 100_000);
         var e = Assert.Throws<MediaException>(() => ImageDecoder.Decode(bomb, Limit));
-        Assert.Equal("media_too_large", e.ReasonCode);
+        Assert.Equal(MediaErrorKind.TooLarge, e.Kind);
         Assert.Contains("100000x100000", e.Message);
     }
 
@@ -105,7 +105,7 @@ public class ImageDecoderTests
     public void Image_over_a_small_pixel_limit_is_too_large()
     {
         var png = PngWriter.Rgb(20, 10, (_, _) => (1, 2, 3));
-        Assert.Equal("media_too_large", Assert.Throws<MediaException>(() => ImageDecoder.Decode(png, 199)).ReasonCode);
+        Assert.Equal(MediaErrorKind.TooLarge, Assert.Throws<MediaException>(() => ImageDecoder.Decode(png, 199)).Kind);
         Assert.Equal(20, ImageDecoder.Decode(png, 200).Width);
     }
 
@@ -114,8 +114,8 @@ public class ImageDecoderTests
     {
         var garbage = new byte[1000];
         new Random(3).NextBytes(garbage);
-        Assert.Equal("media_unreadable", Assert.Throws<MediaException>(() => ImageDecoder.Decode(garbage, Limit)).ReasonCode);
-        Assert.Equal("media_unreadable", Assert.Throws<MediaException>(() => ImageDecoder.Decode([], Limit)).ReasonCode);
+        Assert.Equal(MediaErrorKind.Unreadable, Assert.Throws<MediaException>(() => ImageDecoder.Decode(garbage, Limit)).Kind);
+        Assert.Equal(MediaErrorKind.Unreadable, Assert.Throws<MediaException>(() => ImageDecoder.Decode([], Limit)).Kind);
     }
 
     [Fact]
@@ -125,7 +125,7 @@ public class ImageDecoderTests
         var png = PngWriter.Rgb(64, 64, (_, _) => ((byte)rng.Next(256), (byte)rng.Next(256), (byte)rng.Next(256)));
         var truncated = png[..(png.Length / 2)];
         var e = Assert.Throws<MediaException>(() => ImageDecoder.Decode(truncated, Limit));
-        Assert.Equal("media_unreadable", e.ReasonCode);
+        Assert.Equal(MediaErrorKind.Unreadable, e.Kind);
     }
 
     private static void AssertClose((int R, int G, int B) expected, (byte R, byte G, byte B) actual, int tolerance = 12)

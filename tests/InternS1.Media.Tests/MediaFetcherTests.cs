@@ -66,23 +66,23 @@ public sealed class MediaFetcherTests : IDisposable
     public async Task Paths_leaving_the_root_are_forbidden(string path)
     {
         var e = await Fails(MediaSource.FromPath(MediaType.Image, path));
-        Assert.Equal("media_forbidden", e.ReasonCode);
+        Assert.Equal(MediaErrorKind.Forbidden, e.Kind);
         Assert.StartsWith($"{Part} (image path {path}): ", e.Message);
     }
 
     [Fact]
     public async Task Absolute_path_outside_the_root_and_a_missing_root_are_forbidden()
     {
-        Assert.Equal("media_forbidden", (await Fails(MediaSource.FromPath(MediaType.Image, Path.Combine(_outside, "secret.png")))).ReasonCode);
-        Assert.Equal("media_forbidden", (await Fails(MediaSource.FromPath(MediaType.Image, "a.png"), o => o.MediaRoot = null)).ReasonCode);
+        Assert.Equal(MediaErrorKind.Forbidden, (await Fails(MediaSource.FromPath(MediaType.Image, Path.Combine(_outside, "secret.png")))).Kind);
+        Assert.Equal(MediaErrorKind.Forbidden, (await Fails(MediaSource.FromPath(MediaType.Image, "a.png"), o => o.MediaRoot = null)).Kind);
     }
 
     [Fact]
     public async Task Missing_file_is_unreadable_and_big_file_too_large()
     {
-        Assert.Equal("media_unreadable", (await Fails(MediaSource.FromPath(MediaType.Image, "nope.png"))).ReasonCode);
-        Assert.Equal("media_unreadable", (await Fails(MediaSource.FromPath(MediaType.Image, "sub"))).ReasonCode);
-        Assert.Equal("media_too_large", (await Fails(MediaSource.FromPath(MediaType.Image, "a.png"), o => o.MaxImageBytes = Png.Length - 1)).ReasonCode);
+        Assert.Equal(MediaErrorKind.Unreadable, (await Fails(MediaSource.FromPath(MediaType.Image, "nope.png"))).Kind);
+        Assert.Equal(MediaErrorKind.Unreadable, (await Fails(MediaSource.FromPath(MediaType.Image, "sub"))).Kind);
+        Assert.Equal(MediaErrorKind.TooLarge, (await Fails(MediaSource.FromPath(MediaType.Image, "a.png"), o => o.MaxImageBytes = Png.Length - 1)).Kind);
     }
 
     [Fact]
@@ -100,12 +100,12 @@ public sealed class MediaFetcherTests : IDisposable
     {
         static void Default(MediaOptions o) => o.AllowPrivateAddresses = false;
         var e = await Fails(MediaSource.FromUrl(MediaType.Image, _server.Url("/img.png")), Default);
-        Assert.Equal("media_forbidden", e.ReasonCode);
+        Assert.Equal(MediaErrorKind.Forbidden, e.Kind);
         Assert.Contains("127.0.0.1", e.Message);
         Assert.StartsWith($"{Part} (image url http://127.0.0.1:{_server.Port}/img.png): ", e.Message);
-        Assert.Equal("media_forbidden", (await Fails(MediaSource.FromUrl(MediaType.Image, $"http://localhost:{_server.Port}/img.png"), Default)).ReasonCode);
-        Assert.Equal("media_forbidden", (await Fails(MediaSource.FromUrl(MediaType.Image, $"http://[::1]:{_server.Port}/img.png"), Default)).ReasonCode);
-        Assert.Equal("media_forbidden", (await Fails(MediaSource.FromUrl(MediaType.Image, "http://169.254.169.254/latest/meta-data"), Default)).ReasonCode);
+        Assert.Equal(MediaErrorKind.Forbidden, (await Fails(MediaSource.FromUrl(MediaType.Image, $"http://localhost:{_server.Port}/img.png"), Default)).Kind);
+        Assert.Equal(MediaErrorKind.Forbidden, (await Fails(MediaSource.FromUrl(MediaType.Image, $"http://[::1]:{_server.Port}/img.png"), Default)).Kind);
+        Assert.Equal(MediaErrorKind.Forbidden, (await Fails(MediaSource.FromUrl(MediaType.Image, "http://169.254.169.254/latest/meta-data"), Default)).Kind);
     }
 
     [Theory]
@@ -114,14 +114,14 @@ public sealed class MediaFetcherTests : IDisposable
     [InlineData("gopher://example.org/")]
     public async Task Schemes_other_than_http_and_https_are_forbidden(string url)
     {
-        Assert.Equal("media_forbidden", (await Fails(MediaSource.FromUrl(MediaType.Image, url))).ReasonCode);
+        Assert.Equal(MediaErrorKind.Forbidden, (await Fails(MediaSource.FromUrl(MediaType.Image, url))).Kind);
     }
 
     [Fact]
     public async Task Http_is_forbidden_when_only_https_is_configured_and_redirects_to_file_are_refused()
     {
-        Assert.Equal("media_forbidden", (await Fails(MediaSource.FromUrl(MediaType.Image, _server.Url("/img.png")), o => o.AllowedUrlSchemes = ["https"])).ReasonCode);
-        Assert.Equal("media_forbidden", (await Fails(MediaSource.FromUrl(MediaType.Image, _server.Url("/redirect-file")))).ReasonCode);
+        Assert.Equal(MediaErrorKind.Forbidden, (await Fails(MediaSource.FromUrl(MediaType.Image, _server.Url("/img.png")), o => o.AllowedUrlSchemes = ["https"])).Kind);
+        Assert.Equal(MediaErrorKind.Forbidden, (await Fails(MediaSource.FromUrl(MediaType.Image, _server.Url("/redirect-file")))).Kind);
     }
 
     [Theory]
@@ -130,21 +130,21 @@ public sealed class MediaFetcherTests : IDisposable
     public async Task Downloads_over_the_limit_are_too_large(string path)
     {
         var e = await Fails(MediaSource.FromUrl(MediaType.Image, _server.Url(path)), o => o.MaxImageBytes = 1 << 20);
-        Assert.Equal("media_too_large", e.ReasonCode);
+        Assert.Equal(MediaErrorKind.TooLarge, e.Kind);
     }
 
     [Fact]
     public async Task Slow_download_times_out()
     {
         var e = await Fails(MediaSource.FromUrl(MediaType.Image, _server.Url("/slow")), o => o.DownloadTimeout = TimeSpan.FromMilliseconds(300));
-        Assert.Equal("media_timeout", e.ReasonCode);
+        Assert.Equal(MediaErrorKind.Timeout, e.Kind);
     }
 
     [Fact]
     public async Task Http_error_is_unreadable()
     {
         var e = await Fails(MediaSource.FromUrl(MediaType.Image, _server.Url("/missing")));
-        Assert.Equal("media_unreadable", e.ReasonCode);
+        Assert.Equal(MediaErrorKind.Unreadable, e.Kind);
         Assert.Contains("HTTP 404", e.Message);
     }
 
@@ -157,18 +157,24 @@ public sealed class MediaFetcherTests : IDisposable
         using var dataUrl = await fetcher.FetchAsync(MediaSource.FromUrl(MediaType.Image, "data:image/png;base64," + Convert.ToBase64String(Png)), Part, CancellationToken.None);
         Assert.Equal(Png, dataUrl.Bytes);
 
-        Assert.Equal("media_too_large", (await Fails(MediaSource.FromBase64(MediaType.Image, Convert.ToBase64String(new byte[4000])), o => o.MaxInlineBytes = 1000)).ReasonCode);
-        Assert.Equal("media_unreadable", (await Fails(MediaSource.FromBase64(MediaType.Image, "not base64!"))).ReasonCode);
-        Assert.Equal("media_unreadable", (await Fails(MediaSource.FromUrl(MediaType.Image, "data:image/png,%89PNG"))).ReasonCode);
+        Assert.Equal(MediaErrorKind.TooLarge, (await Fails(MediaSource.FromBase64(MediaType.Image, Convert.ToBase64String(new byte[4000])), o => o.MaxInlineBytes = 1000)).Kind);
+        Assert.Equal(MediaErrorKind.Unreadable, (await Fails(MediaSource.FromBase64(MediaType.Image, "not base64!"))).Kind);
+        Assert.Equal(MediaErrorKind.Unreadable, (await Fails(MediaSource.FromUrl(MediaType.Image, "data:image/png,%89PNG"))).Kind);
         var e = await Fails(MediaSource.FromBase64(MediaType.Image, "c2VjcmV0!"));
         Assert.DoesNotContain("c2VjcmV0", e.Message); // inline data is never echoed
     }
 
     [Fact]
-    public async Task Part_with_two_sources_is_an_invalid_field()
+    public void A_media_source_holds_exactly_one_origin_by_construction()
     {
-        var e = await Fails(new MediaSource { Type = MediaType.Image, Url = "https://example.org/a.png", Path = "a.png" });
-        Assert.Equal("invalid_field", e.ReasonCode);
+        // The three factories are the only way to make a source: no public constructor, no setters (so no `with`).
+        Assert.Empty(typeof(MediaSource).GetConstructors());
+        Assert.All(typeof(MediaSource).GetProperties(), p => Assert.Null(p.GetSetMethod()));
+        string?[] Origins(MediaSource s) => [s.Url, s.Path, s.Base64];
+        Assert.Equal(new[] { "https://example.org/a.png", null, null }, Origins(MediaSource.FromUrl(MediaType.Image, "https://example.org/a.png")));
+        Assert.Equal(new[] { null, "a.png", null }, Origins(MediaSource.FromPath(MediaType.Image, "a.png")));
+        Assert.Equal(new[] { null, null, "AAAA" }, Origins(MediaSource.FromBase64(MediaType.Image, "AAAA")));
+        Assert.Throws<ArgumentNullException>(() => MediaSource.FromUrl(MediaType.Image, null!));
     }
 
     [Theory]

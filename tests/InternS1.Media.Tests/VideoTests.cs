@@ -90,16 +90,16 @@ public class VideoTests(TestVideos videos) : IClassFixture<TestVideos>
     {
         var e = await Assert.ThrowsAsync<MediaException>(() =>
             Preprocessor(new MediaOptions { MaxVideoDuration = TimeSpan.FromSeconds(1) }).ProcessAsync(videos.Solid, 4, CancellationToken.None));
-        Assert.Equal("media_too_large", e.ReasonCode);
+        Assert.Equal(MediaErrorKind.TooLarge, e.Kind);
         Assert.Contains("3.2 s", e.Message);
     }
 
     [Fact]
-    public async Task Frames_over_the_per_video_maximum_are_too_large_and_zero_is_invalid()
+    public async Task Frames_over_the_per_video_maximum_are_too_large_and_zero_breaks_the_precondition()
     {
         var options = new MediaOptions { MaxVideoFrames = 16 };
-        Assert.Equal("media_too_large", (await Assert.ThrowsAsync<MediaException>(() => Preprocessor(options).ProcessAsync(videos.Solid, 17, CancellationToken.None))).ReasonCode);
-        Assert.Equal("invalid_field", (await Assert.ThrowsAsync<MediaException>(() => Preprocessor(options).ProcessAsync(videos.Solid, 0, CancellationToken.None))).ReasonCode);
+        Assert.Equal(MediaErrorKind.TooLarge, (await Assert.ThrowsAsync<MediaException>(() => Preprocessor(options).ProcessAsync(videos.Solid, 17, CancellationToken.None))).Kind);
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Preprocessor(options).ProcessAsync(videos.Solid, 0, CancellationToken.None));
     }
 
     [Fact]
@@ -107,13 +107,13 @@ public class VideoTests(TestVideos videos) : IClassFixture<TestVideos>
     {
         var e = await Assert.ThrowsAsync<MediaException>(() =>
             Preprocessor(new MediaOptions { FfmpegTimeout = TimeSpan.FromMilliseconds(1) }).ProcessAsync(videos.Solid, 4, CancellationToken.None));
-        Assert.Equal("media_timeout", e.ReasonCode);
+        Assert.Equal(MediaErrorKind.Timeout, e.Kind);
     }
 
     [Fact]
     public async Task Garbage_file_is_unreadable()
     {
         var e = await Assert.ThrowsAsync<MediaException>(() => Preprocessor().ProcessAsync(videos.Garbage, 4, CancellationToken.None));
-        Assert.Equal("media_unreadable", e.ReasonCode);
+        Assert.Equal(MediaErrorKind.Unreadable, e.Kind);
     }
 }

@@ -43,9 +43,10 @@ public sealed class SubmitPromptJobConsumer(
 
         if (validator.ValidateIdentity(job) is { } badIdentity)
         {
+            // A job_id that cannot key a row: the dead letter is keyed by the message instead.
             var messageId = context.MessageId?.ToString()
                 ?? Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(payload)))[..32].ToLowerInvariant();
-            var key = badIdentity.Message.StartsWith("job_id:", StringComparison.Ordinal) ? $"message:{messageId}" : job.JobId;
+            var key = badIdentity.Field == JobIdentity.JobIdField ? $"message:{messageId}" : job.JobId;
             await DeadLetterAsync(context, key, badIdentity.ReasonCode, badIdentity.Message, payload, attempts: 1).ConfigureAwait(false);
             return;
         }

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using InternS1.Batch.Contracts.Failures;
 using InternS1.Batch.Storage.Writing;
 using InternS1.Batch.Worker.Consumers;
+using InternS1.Batch.Worker.Validation;
 
 namespace InternS1.Batch.Worker.ErrorQueue;
 
@@ -64,7 +65,7 @@ public static class FaultedMessage
 
         return new DeadLetterRecord
         {
-            JobId = string.IsNullOrWhiteSpace(jobId) || jobId.Length > Storage.Limits.JobIdLength || jobId.Any(char.IsControl) ? $"message:{messageId}" : jobId,
+            JobId = JobIdentity.IsUsableJobId(jobId) ? jobId! : $"message:{messageId}",
             Dataset = Text(message, "dataset"),
             CustomId = Text(message, "custom_id"),
             ReasonCode = reason,

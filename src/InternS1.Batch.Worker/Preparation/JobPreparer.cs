@@ -49,7 +49,7 @@ public sealed class JobPreparer(ModelPromptAssets assets, MediaLoader media, Mod
             }
             catch (MediaException e)
             {
-                throw new JobPreparationException(e.ReasonCode, e.Message, e);
+                throw new JobPreparationException(MediaFailureReasons.For(e), e.Message, e);
             }
         }
 

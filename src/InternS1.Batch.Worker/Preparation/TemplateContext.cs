@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using InternS1.Batch.Contracts.Chat;
-using InternS1.Batch.Contracts.Failures;
 using InternS1.Batch.Contracts.Jobs;
 using InternS1.Media.Intake;
 
@@ -46,8 +45,8 @@ public static class TemplateContext
         return context;
     }
 
-    /// <summary>The image and video parts in the order the template renders their placeholders.</summary>
-    /// <exception cref="JobPreparationException">A media part has no usable source.</exception>
+    /// <summary>The image and video parts in the order the template renders their placeholders. The job has
+    /// passed <see cref="Validation.SubmitPromptJobValidator"/>, so every media part has exactly one source.</summary>
     public static IReadOnlyList<MediaPart> MediaParts(SubmitPromptJob job)
     {
         var parts = new List<MediaPart>();
@@ -63,11 +62,9 @@ public static class TemplateContext
                     case ContentPart.ImageType:
                         parts.Add(new MediaPart(Source(MediaType.Image, part, name), name, null));
                         break;
-                    case ContentPart.ImageUrlType when part.ImageUrl is { } imageUrl:
-                        parts.Add(new MediaPart(MediaSource.FromUrl(MediaType.Image, imageUrl.Url), name, null));
-                        break;
                     case ContentPart.ImageUrlType:
-                        throw new JobPreparationException(FailureReasons.InvalidField, $"{name}.image_url: an image_url part needs an image_url object with a url");
+                        parts.Add(new MediaPart(MediaSource.FromUrl(MediaType.Image, part.ImageUrl?.Url ?? throw Unvalidated(name)), name, null));
+                        break;
                     case ContentPart.VideoType:
                         parts.Add(new MediaPart(Source(MediaType.Video, part, name), name, part.NumFrames));
                         break;
@@ -79,14 +76,13 @@ public static class TemplateContext
 
     private static MediaSource Source(MediaType type, ContentPart part, string name)
     {
-        var given = (part.Url is not null ? 1 : 0) + (part.Path is not null ? 1 : 0) + (part.Base64 is not null ? 1 : 0);
-        if (given != 1)
-            throw new JobPreparationException(FailureReasons.InvalidField,
-                $"{name}: a {part.Type} part needs exactly one of url, path{(type == MediaType.Image ? ", base64" : "")} (got {given})");
         if (part.Url is { } url) return MediaSource.FromUrl(type, url);
         if (part.Path is { } path) return MediaSource.FromPath(type, path);
-        if (type == MediaType.Video)
-            throw new JobPreparationException(FailureReasons.UnsupportedContent, $"{name}: inline base64 video is not supported; give a url or a path");
-        return MediaSource.FromBase64(type, part.Base64!);
+        if (part.Base64 is { } base64 && type == MediaType.Image) return MediaSource.FromBase64(type, base64);
+        throw Unvalidated(name);
     }
+
+    // NOTE: an assertion, not a validation: the validator refuses such a part with its own message first.
+    private static InvalidOperationException Unvalidated(string name) =>
+        new($"{name}: a media part without a usable source reached job preparation; the job was not validated");
 }

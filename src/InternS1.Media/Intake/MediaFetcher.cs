@@ -50,9 +50,6 @@ public sealed class MediaFetcher : IDisposable
         var described = $"{part} ({source.Describe()})";
         try
         {
-            var given = (source.Url is null ? 0 : 1) + (source.Path is null ? 0 : 1) + (source.Base64 is null ? 0 : 1);
-            if (given != 1)
-                throw new MediaException(MediaReasonCodes.InvalidField, $"exactly one of url, path, base64 must be given ({given} given)");
             if (source.Base64 is not null) return Inline(source.Type, source.Base64);
             if (source.Path is not null) return await FromPathAsync(source.Type, source.Path, cancellationToken).ConfigureAwait(false);
             return await FromUrlAsync(source.Type, source.Url!, cancellationToken).ConfigureAwait(false);
@@ -181,7 +178,7 @@ public sealed class MediaFetcher : IDisposable
         return memory.ToArray();
     }
 
-    /// <summary>Copies at most <paramref name="maxBytes"/>; one byte more is <see cref="MediaReasonCodes.TooLarge"/>.</summary>
+    /// <summary>Copies at most <paramref name="maxBytes"/>; one byte more is <see cref="MediaErrorKind.TooLarge"/>.</summary>
     private static async Task<long> CopyLimitedAsync(Stream source, Stream destination, long maxBytes, CancellationToken cancellationToken)
     {
         var buffer = new byte[81920];

@@ -3,7 +3,7 @@ namespace InternS1.Media.Intake;
 /// <summary>
 /// Resolves a <c>path</c> part inside the media root: the path (relative to the root, or absolute) is normalised,
 /// every symbolic link along it is resolved (managed <c>realpath</c>), and the result must lie inside the root's own
-/// real path. Anything else is <see cref="MediaReasonCodes.Forbidden"/>.
+/// real path. Anything else is <see cref="MediaErrorKind.Forbidden"/>.
 /// </summary>
 internal static class MediaRootResolver
 {

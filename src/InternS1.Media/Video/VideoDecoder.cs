@@ -11,7 +11,7 @@ namespace InternS1.Media.Video;
 /// <summary>
 /// ffprobe / ffmpeg through FFMpegCore 6: probing, and decoding selected frames straight to RGB in memory
 /// (<c>select</c> filter, <c>-f rawvideo -pix_fmt rgb24</c> to a pipe). Each run is bounded by a timeout after which
-/// the process is killed (<see cref="MediaReasonCodes.Timeout"/>).
+/// the process is killed (<see cref="MediaErrorKind.Timeout"/>).
 /// </summary>
 public sealed partial class VideoDecoder
 {

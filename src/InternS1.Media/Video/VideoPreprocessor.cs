@@ -40,9 +40,11 @@ public sealed class VideoPreprocessor
     /// Frames to sample for a part: the part's <paramref name="requested"/> value, else the model's
     /// <c>num_frames</c>, else <see cref="MediaOptions.VideoFrames"/>; at most <see cref="MediaOptions.MaxVideoFrames"/>.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="requested"/> is below 1.</exception>
     public int ResolveFrameCount(int? requested)
     {
-        if (requested is < 1) throw new MediaException(MediaReasonCodes.InvalidField, $"num_frames must be >= 1, got {requested}");
+        // NOTE: a precondition, not a validation: the worker's validator refuses num_frames < 1 (and the CLI --frames < 1).
+        if (requested is < 1) throw new ArgumentOutOfRangeException(nameof(requested), requested, "num_frames must be >= 1");
         var n = requested ?? _config.NumFrames ?? _options.VideoFrames;
         if (n > _options.MaxVideoFrames)
             throw MediaException.TooLarge($"{n} frames asked, over the limit of {_options.MaxVideoFrames} frames per video");

@@ -59,6 +59,41 @@ public class SubmitPromptJobValidatorTests
         Assert.StartsWith(messageStart, rejection.Message);
     }
 
+    [Theory]
+    [InlineData("""{"job_id":" ","dataset":"d","custom_id":"c","messages":[{"role":"user","content":"x"}]}""", "job_id")]
+    [InlineData("""{"job_id":"j","dataset":"d\u0007","custom_id":"c","messages":[{"role":"user","content":"x"}]}""", "dataset")]
+    [InlineData("""{"job_id":"j","dataset":"d","custom_id":"c","messages":[{"role":"user","content":"x"}],"sampling":{"stop":["a",""]}}""", "sampling.stop[1]")]
+    [InlineData("""{"job_id":"j","dataset":"d","custom_id":"c","messages":[{"role":"user","content":[{"type":"video","path":"v.mp4","num_frames":0}]}]}""", "messages[0].content[0].num_frames")]
+    public void A_rejection_carries_the_field_at_fault_as_data(string json, string field)
+    {
+        var rejection = Validator.Validate(JobPayload.Deserialize(json));
+        Assert.NotNull(rejection);
+        Assert.Equal(field, rejection.Field);
+        Assert.Equal($"{field}: {rejection.Detail}", rejection.Message);
+    }
+
+    [Fact]
+    public void Identity_alone_is_checked_by_the_identity_check()
+    {
+        // A job with a bad sampling value but a good identity passes the identity check.
+        var job = JobPayload.Deserialize(Good + ""","sampling":{"top_p":0}}""");
+        Assert.Null(Validator.ValidateIdentity(job));
+        Assert.Equal("job_id", Validator.ValidateIdentity(job with { JobId = new string('j', 201) })!.Field);
+        Assert.Equal("is 201 characters long, the limit is 200", Validator.ValidateIdentity(job with { JobId = new string('j', 201) })!.Detail);
+    }
+
+    [Theory]
+    [InlineData("""{"type":"image","url":"","path":"a.png"}""", "an image part needs exactly one of url, path, base64 (found 2)")]
+    [InlineData("""{"type":"image","base64":"","url":"https://x/a.png"}""", "an image part needs exactly one of url, path, base64 (found 2)")]
+    [InlineData("""{"type":"image","url":""}""", "an image part needs exactly one of url, path, base64 (found 0)")]
+    [InlineData("""{"type":"video","url":"","path":"v.mp4"}""", "a video part needs exactly one of url, path (found 2)")]
+    public void An_empty_source_never_counts_as_the_one_source(string part, string detail)
+    {
+        var rejection = Validator.Validate(JobPayload.Deserialize($$"""{"job_id":"j","dataset":"d","custom_id":"c","messages":[{"role":"user","content":[{{part}}]}]}"""));
+        Assert.NotNull(rejection);
+        Assert.Equal(("invalid_field", "messages[0].content[0]", detail), (rejection.ReasonCode, rejection.Field, rejection.Detail));
+    }
+
     [Fact]
     public void An_assistant_turn_with_tool_calls_may_have_no_content()
     {

@@ -35,6 +35,10 @@ public static class GenerateCommand
         {
             model, prompt, images, videos, frames, noThinking, maxNew, seed, temperature, dtype, json,
         };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(frames) is < 1) result.AddError("--frames must be at least 1");
+        });
         command.SetAction(async (parse, ct) =>
         {
             var parts = new List<ContentPart>();

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using InternS1.Batch.Worker.Preparation;
 using InternS1.Media;
 using InternS1.Media.Config;
 using InternS1.Media.Images;
@@ -35,6 +36,7 @@ public static class PreprocessCommand
             var given = (result.GetResult(image) is null ? 0 : 1) + (result.GetResult(video) is null ? 0 : 1);
             if (given != 1) result.AddError("give exactly one of --image PATH or --video PATH");
             if (result.GetResult(frames) is not null && result.GetResult(video) is null) result.AddError("--frames applies to --video only");
+            if (result.GetValue(frames) is < 1) result.AddError("--frames must be at least 1");
         });
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -52,7 +54,7 @@ public static class PreprocessCommand
             }
             catch (MediaException e)
             {
-                Console.Error.WriteLine($"error ({e.ReasonCode}): {e.Message}");
+                Console.Error.WriteLine($"error ({MediaFailureReasons.For(e)}): {e.Message}");
                 return 2;
             }
             catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using InternS1.Batch.Worker.Preparation;
 using InternS1.Engine.Torch.Checkpoints;
 using InternS1.Engine.Torch.Modeling.Vision;
 using InternS1.Engine.Torch.Running;
@@ -70,7 +71,7 @@ public static class VisionFeaturesCommand
         }
         catch (MediaException e)
         {
-            error.WriteLine($"error ({e.ReasonCode}): image {imagePath}: {e.Detail}");
+            error.WriteLine($"error ({MediaFailureReasons.For(e)}): image {imagePath}: {e.Detail}");
             return 2;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
