@@ -24,18 +24,18 @@ public sealed class Qwen3Attention : nn.Module
     private readonly long _kvHeads;
     private readonly long _headDim;
 
-    public Qwen3Attention(TextConfig config, int layerIdx, ScalarType dtype) : base(nameof(Qwen3Attention))
+    public Qwen3Attention(TextConfig config, int layerIdx, ScalarType dtype, Device? device = null) : base(nameof(Qwen3Attention))
     {
         _layerIdx = layerIdx;
         _heads = config.NumAttentionHeads;
         _kvHeads = config.KeyValueHeads;
         _headDim = config.HeadDim;
-        q_proj = Layers.Linear(config.HiddenSize, _heads * _headDim, dtype, config.AttentionBias);
-        k_proj = Layers.Linear(config.HiddenSize, _kvHeads * _headDim, dtype, config.AttentionBias);
-        v_proj = Layers.Linear(config.HiddenSize, _kvHeads * _headDim, dtype, config.AttentionBias);
-        o_proj = Layers.Linear(_heads * _headDim, config.HiddenSize, dtype, config.AttentionBias);
-        q_norm = new Qwen3RMSNorm(_headDim, config.RmsNormEps, dtype);
-        k_norm = new Qwen3RMSNorm(_headDim, config.RmsNormEps, dtype);
+        q_proj = Layers.Linear(config.HiddenSize, _heads * _headDim, dtype, device, config.AttentionBias);
+        k_proj = Layers.Linear(config.HiddenSize, _kvHeads * _headDim, dtype, device, config.AttentionBias);
+        v_proj = Layers.Linear(config.HiddenSize, _kvHeads * _headDim, dtype, device, config.AttentionBias);
+        o_proj = Layers.Linear(_heads * _headDim, config.HiddenSize, dtype, device, config.AttentionBias);
+        q_norm = new Qwen3RMSNorm(_headDim, config.RmsNormEps, dtype, device);
+        k_norm = new Qwen3RMSNorm(_headDim, config.RmsNormEps, dtype, device);
         RegisterComponents();
     }
 
