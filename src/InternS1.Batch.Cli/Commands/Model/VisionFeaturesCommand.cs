@@ -85,9 +85,11 @@ public static class VisionFeaturesCommand
         try
         {
             var config = InternS1Config.Load(modelDirectory);
+            if (config.VisionConfig is null)
+                throw new ModelConfigException($"{Path.Combine(modelDirectory, "config.json")} has no vision_config: the model is text-only");
             using var model = new InternS1ForConditionalGeneration(config, dtype.ToScalarType(), parts: InternS1Parts.Vision);
             WeightLoader.Load(model, modelDirectory, WeightLoadOptions.For(config, model.UnbuiltPrefixes));
-            var size = config.VisionConfig!.ImageSize;
+            var size = config.VisionConfig.ImageSize;
             using var pixels = torch.tensor(processed.PixelValues, [processed.NumTiles, 3, size[0], size[1]]);
             using var features = model.model.GetImageFeatures(pixels);
             ImageFeaturesJson.Write(output, features);
