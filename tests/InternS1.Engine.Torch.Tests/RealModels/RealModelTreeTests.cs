@@ -1,5 +1,4 @@
 using InternS1.Engine.Torch.Checkpoints;
-using InternS1.Engine.Torch.Modeling;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -25,49 +24,46 @@ public class RealModelTreeTests(RealModelTrees trees) : IClassFixture<RealModelT
     private static IEnumerable<string> Bf16(Dictionary<string, long[]> layout) =>
         layout.Select(t => RealModelTrees.Line(t.Key, t.Value, nameof(ScalarType.BFloat16)));
 
-    private static long Count(ICausalLanguageModel model, string prefix = "") =>
-        model.Root.named_parameters().Where(p => p.name.StartsWith(prefix, StringComparison.Ordinal)).Sum(p => p.parameter.numel());
-
     [Fact]
     public void The_full_Intern_S1_tree_has_exactly_the_names_and_shapes_of_its_weight_map()
     {
-        var model = trees.InternS1.Model;
+        var tree = trees.InternS1;
 
-        AssertSameListing(Bf16(RealCheckpointLayout.InternS1()), RealModelTrees.Listing(model));
-        Assert.All(model.Root.parameters(), p => Assert.Equal(DeviceType.META, p.device_type));
+        AssertSameListing(Bf16(RealCheckpointLayout.InternS1()), tree.Listing);
+        Assert.All(tree.Parameters, p => Assert.Equal(DeviceType.META, p.Device));
         // notes §9: 240.71 B parameters in all, 5.54 B in the vision tower, 0.069 B in the projector
-        Assert.InRange(Count(model), 240.705e9, 240.715e9);
-        Assert.InRange(Count(model, "model.vision_tower."), 5.535e9, 5.545e9);
-        Assert.InRange(Count(model, "model.multi_modal_projector."), 0.0685e9, 0.0695e9);
+        Assert.InRange(tree.Count(), 240.705e9, 240.715e9);
+        Assert.InRange(tree.Count("model.vision_tower."), 5.535e9, 5.545e9);
+        Assert.InRange(tree.Count("model.multi_modal_projector."), 0.0685e9, 0.0695e9);
     }
 
     [Fact]
     public void The_Intern_S1_mini_tree_has_exactly_the_names_and_shapes_of_its_weight_map()
     {
-        var model = trees.InternS1Mini.Model;
+        var tree = trees.InternS1Mini;
 
-        AssertSameListing(Bf16(RealCheckpointLayout.InternS1Mini()), RealModelTrees.Listing(model));
-        Assert.All(model.Root.parameters(), p => Assert.Equal(DeviceType.META, p.device_type));
+        AssertSameListing(Bf16(RealCheckpointLayout.InternS1Mini()), tree.Listing);
+        Assert.All(tree.Parameters, p => Assert.Equal(DeviceType.META, p.Device));
         // notes §9: 8.54 B in all, 8.20 B language model, 0.304 B vision tower, 0.034 B projector
-        Assert.InRange(Count(model), 8.535e9, 8.545e9);
-        Assert.InRange(Count(model, "model.language_model.") + Count(model, "lm_head."), 8.195e9, 8.205e9);
-        Assert.InRange(Count(model, "model.vision_tower."), 0.3035e9, 0.3045e9);
-        Assert.InRange(Count(model, "model.multi_modal_projector."), 0.0335e9, 0.0345e9);
+        Assert.InRange(tree.Count(), 8.535e9, 8.545e9);
+        Assert.InRange(tree.Count("model.language_model.") + tree.Count("lm_head."), 8.195e9, 8.205e9);
+        Assert.InRange(tree.Count("model.vision_tower."), 0.3035e9, 0.3045e9);
+        Assert.InRange(tree.Count("model.multi_modal_projector."), 0.0335e9, 0.0345e9);
     }
 
     [Fact]
     public void The_FP8_config_builds_the_Intern_S1_tree_in_the_compute_dtype()
     {
-        AssertSameListing(Bf16(RealCheckpointLayout.InternS1()), RealModelTrees.Listing(trees.InternS1Fp8.Model));
+        AssertSameListing(Bf16(RealCheckpointLayout.InternS1()), trees.InternS1Fp8.Listing);
     }
 
     [Fact]
     public void The_loader_takes_the_FP8_header_with_block_scaled_linears_and_bf16_everything_else()
     {
-        var (config, model) = trees.InternS1Fp8;
+        var tree = trees.InternS1Fp8;
         var header = RealCheckpointLayout.InternS1Fp8Header();
 
-        var match = WeightLoader.Match(Shapes(model), header, WeightLoadOptions.For(config, model.UnbuiltPrefixes));
+        var match = WeightLoader.Match(tree.Shapes, header, WeightLoadOptions.For(tree.Config, tree.UnbuiltPrefixes));
 
         Assert.True(match.Fits, string.Join("\n", match.Missing.Concat(match.Unexpected).Concat(match.Misshaped).Concat(match.Unsupported).Take(10)));
         var quantized = RealCheckpointLayout.InternS1().Keys.Where(RealCheckpointLayout.IsFp8).ToHashSet();
@@ -84,14 +80,14 @@ public class RealModelTreeTests(RealModelTrees trees) : IClassFixture<RealModelT
     [Fact]
     public void The_loader_refuses_an_FP8_weight_whose_scale_is_missing_or_of_the_wrong_block_shape()
     {
-        var (config, model) = trees.InternS1Fp8;
+        var tree = trees.InternS1Fp8;
         var header = RealCheckpointLayout.InternS1Fp8Header();
         const string down = "model.language_model.layers.5.mlp.experts.7.down_proj.weight";
         const string k = "model.language_model.layers.2.self_attn.k_proj.weight";
         header[down + "_scale_inv"] = header[down + "_scale_inv"] with { Shape = [12, 32] }; // transposed
         header.Remove(k + "_scale_inv");
 
-        var match = WeightLoader.Match(Shapes(model), header, WeightLoadOptions.For(config, model.UnbuiltPrefixes));
+        var match = WeightLoader.Match(tree.Shapes, header, WeightLoadOptions.For(tree.Config, tree.UnbuiltPrefixes));
 
         Assert.False(match.Fits);
         Assert.Equal(2, match.Unsupported.Count);
@@ -101,7 +97,4 @@ public class RealModelTreeTests(RealModelTrees trees) : IClassFixture<RealModelT
         Assert.Empty(match.Missing);
         Assert.Empty(match.Unexpected);
     }
-
-    private static Dictionary<string, long[]> Shapes(ICausalLanguageModel model) =>
-        model.Root.named_parameters().ToDictionary(p => p.name, p => p.parameter.shape, StringComparer.Ordinal);
 }
