@@ -15,4 +15,14 @@ public sealed record WeightLoadOptions
 
     /// <summary>Largest temporary buffer per read: a tensor is read, converted and placed in chunks of at most this many bytes.</summary>
     public int MaxChunkBytes { get; init; } = 64 << 20;
+
+    /// <summary>The options config.json implies for a model built without the parts under
+    /// <paramref name="unbuiltPrefixes"/>: those prefixes skipped, <c>lm_head.weight</c> skipped when the
+    /// embeddings are tied, the FP8 block size from <c>quantization_config.weight_block_size</c> ([128, 128] when absent).</summary>
+    public static WeightLoadOptions For(InternS1Config config, IReadOnlyList<string> unbuiltPrefixes) => new()
+    {
+        IgnoredPrefixes = unbuiltPrefixes,
+        IgnoredNames = config.TiedEmbeddings ? ["lm_head.weight"] : [],
+        Fp8BlockSize = config.Quantization?.WeightBlockSize is { Count: 2 } block ? block : [128, 128],
+    };
 }

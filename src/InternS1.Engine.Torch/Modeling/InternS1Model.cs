@@ -10,28 +10,28 @@ namespace InternS1.Engine.Torch.Modeling;
 /// <c>multi_modal_projector</c> (InternS1MultiModalProjector) and <c>language_model</c> (Qwen3 /
 /// Qwen3-MoE), registered under exactly those field names so their parameters load from
 /// <c>model.vision_tower.*</c> / <c>model.multi_modal_projector.*</c> / <c>model.language_model.*</c>.
-/// The vision half exists only when the config has a <c>vision_config</c> and it was asked for.
+/// Which halves exist is chosen with <see cref="InternS1Parts"/>; the vision half needs a <c>vision_config</c>.
 /// </summary>
 public sealed class InternS1Model : nn.Module
 {
     public InternS1VisionModel? vision_tower;
     public InternS1MultiModalProjector? multi_modal_projector;
-    public Qwen3Model language_model;
+    public Qwen3Model? language_model;
 
-    /// <summary>Builds the modules with uninitialised weights in <paramref name="dtype"/> (the checkpoint
-    /// fills them). <paramref name="buildVision"/> false builds the language model only.</summary>
-    public InternS1Model(InternS1Config config, ScalarType dtype, bool buildVision = true) : base(nameof(InternS1Model))
+    /// <summary>Builds the modules with uninitialised weights in <paramref name="dtype"/> on
+    /// <paramref name="device"/> (CPU when null; the checkpoint fills them).</summary>
+    public InternS1Model(InternS1Config config, InternS1Parts parts, ScalarType dtype, Device? device = null) : base(nameof(InternS1Model))
     {
         Config = config;
-        if (buildVision && config.VisionConfig is { } vision)
+        if (parts == InternS1Parts.Vision && config.VisionConfig is null)
+            throw new ModelConfigException("config.json has no vision_config: the model is text-only");
+        if (parts.HasFlag(InternS1Parts.Vision) && config.VisionConfig is { } vision)
         {
-            // built on the meta device (no random init), then given empty storage the loader fills in place
-            vision_tower = new InternS1VisionModel(vision, META, dtype);
-            VisionWeightLoader.Materialize(vision_tower, dtype);
-            multi_modal_projector = new InternS1MultiModalProjector(config, META, dtype);
-            VisionWeightLoader.Materialize(multi_modal_projector, dtype);
+            vision_tower = new InternS1VisionModel(vision, dtype, device);
+            multi_modal_projector = new InternS1MultiModalProjector(config, dtype, device);
         }
-        language_model = new Qwen3Model(config.TextConfig, dtype);
+        if (parts.HasFlag(InternS1Parts.LanguageModel))
+            language_model = new Qwen3Model(config.TextConfig, dtype, device);
         RegisterComponents();
     }
 
@@ -42,18 +42,45 @@ public sealed class InternS1Model : nn.Module
     public bool HasVision => vision_tower is not null && multi_modal_projector is not null;
 
     /// <summary>
-    /// HF <c>get_image_features</c>: normalised tiles [T, 3, S, S] -> [T, image_seq_length, text hidden]
-    /// in the model dtype. Throws when the vision half was not built.
+    /// HF <c>get_image_features</c>: normalised whole tiles [T, 3, S, S] (S = vision_config.image_size, on the
+    /// modules' device) -> [T, image_seq_length, text hidden] in the projector's dtype, without autograd:
+    /// tower (hidden state <c>vision_feature_layer</c>) -> drop CLS -> patch grid -> pixel shuffle -> projector.
+    /// Throws when the vision half was not built.
     /// </summary>
-    public Tensor GetImageFeatures(Tensor pixelValues) =>
-        InternS1ImageFeatures.GetImageFeatures(VisionTowerOrThrow(), multi_modal_projector!, pixelValues, Config);
+    public Tensor GetImageFeatures(Tensor pixelValues)
+    {
+        if (!HasVision)
+            throw new InvalidOperationException(Config.VisionConfig is null
+                ? "the model has no vision_config: it is text-only"
+                : "the vision tower was not built (text-only load)");
+        var vision = Config.VisionConfig!;
+        if (Config.VisionFeatureSelectStrategy != "default")
+            throw new NotSupportedException(
+                $"vision_feature_select_strategy '{Config.VisionFeatureSelectStrategy}' is not supported (Intern-S1 uses 'default': drop CLS)");
+        long height = vision.ImageSize[0], width = vision.ImageSize[1];
+        if (pixelValues.ndim != 4 || pixelValues.shape[1] != vision.NumChannels
+            || pixelValues.shape[2] != height || pixelValues.shape[3] != width)
+            throw new ArgumentException(
+                $"pixel values must be whole tiles [tiles, {vision.NumChannels}, {height}, {width}] (vision_config.image_size), " +
+                $"got [{string.Join(", ", pixelValues.shape)}]", nameof(pixelValues));
+        long rows = height / vision.PatchSize[0], cols = width / vision.PatchSize[1];
+        var tiles = pixelValues.shape[0];
 
-    /// <summary><see cref="GetImageFeatures(Tensor)"/> for a flat float32 buffer [numTiles, 3, S, S].</summary>
-    public Tensor GetImageFeatures(ReadOnlyMemory<float> pixelValues, int numTiles) =>
-        InternS1ImageFeatures.GetImageFeatures(VisionTowerOrThrow(), multi_modal_projector!, pixelValues, numTiles, Config);
-
-    private InternS1VisionModel VisionTowerOrThrow() =>
-        HasVision ? vision_tower! : throw new InvalidOperationException(Config.VisionConfig is null
-            ? "the model has no vision_config: it is text-only"
-            : "the vision tower was not built (text-only load)");
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        // 1. vision tower                                             [T, 1 + rows·cols, C]
+        var hidden = vision_tower!.forward(pixelValues, Config.VisionFeatureLayer);
+        // 2. drop CLS, restore the patch grid                         [T, rows·cols, C] -> [T, rows, cols, C]
+        var channels = hidden.shape[2];
+        var grid = hidden.narrow(1, 1, rows * cols).reshape(tiles, rows, cols, channels);
+        // 3. pixel shuffle                                            [T, rows/k, cols/k, C·k²]
+        var shuffled = InternS1PixelShuffle.Apply(grid, Config.DownsampleRatio);
+        // 4. one token per k×k block                                  [T, image_seq_length, C·k²]
+        var tokens = shuffled.reshape(tiles, -1, shuffled.shape[3]);
+        if (tokens.shape[1] != Config.ImageSeqLength)
+            throw new InvalidOperationException(
+                $"the tower produced {tokens.shape[1]} tokens per tile but image_seq_length is {Config.ImageSeqLength}");
+        // 5. projector                                                [T, image_seq_length, text hidden]
+        return multi_modal_projector!.forward(tokens).MoveToOuterDisposeScope();
+    }
 }

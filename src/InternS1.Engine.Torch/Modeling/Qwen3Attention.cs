@@ -24,18 +24,18 @@ public sealed class Qwen3Attention : nn.Module
     private readonly long _kvHeads;
     private readonly long _headDim;
 
-    public Qwen3Attention(TextConfig config, int layerIdx, ScalarType dtype) : base(nameof(Qwen3Attention))
+    public Qwen3Attention(TextConfig config, int layerIdx, ScalarType dtype, Device? device = null) : base(nameof(Qwen3Attention))
     {
         _layerIdx = layerIdx;
         _heads = config.NumAttentionHeads;
         _kvHeads = config.KeyValueHeads;
         _headDim = config.HeadDim;
-        q_proj = Layers.Linear(config.HiddenSize, _heads * _headDim, dtype, config.AttentionBias);
-        k_proj = Layers.Linear(config.HiddenSize, _kvHeads * _headDim, dtype, config.AttentionBias);
-        v_proj = Layers.Linear(config.HiddenSize, _kvHeads * _headDim, dtype, config.AttentionBias);
-        o_proj = Layers.Linear(_heads * _headDim, config.HiddenSize, dtype, config.AttentionBias);
-        q_norm = new Qwen3RMSNorm(_headDim, config.RmsNormEps, dtype);
-        k_norm = new Qwen3RMSNorm(_headDim, config.RmsNormEps, dtype);
+        q_proj = Layers.Linear(config.HiddenSize, _heads * _headDim, dtype, device, config.AttentionBias);
+        k_proj = Layers.Linear(config.HiddenSize, _kvHeads * _headDim, dtype, device, config.AttentionBias);
+        v_proj = Layers.Linear(config.HiddenSize, _kvHeads * _headDim, dtype, device, config.AttentionBias);
+        o_proj = Layers.Linear(_heads * _headDim, config.HiddenSize, dtype, device, config.AttentionBias);
+        q_norm = new Qwen3RMSNorm(_headDim, config.RmsNormEps, dtype, device);
+        k_norm = new Qwen3RMSNorm(_headDim, config.RmsNormEps, dtype, device);
         RegisterComponents();
     }
 
@@ -77,16 +77,16 @@ public sealed class Qwen3Attention : nn.Module
         {
             // a first chunk: causal attention over its own new keys
             var kn = RepeatKv(k.narrow(0, seq.PackedStart, n).to(ScalarType.Float32).permute(1, 0, 2)); // [Hq, n, D]
-            var vn = RepeatKv(v.narrow(0, seq.PackedStart, n).to(ScalarType.Float32).permute(1, 0, 2));
+            var vn = RepeatKv(v.narrow(0, seq.PackedStart, n).to(ScalarType.Float32).permute(1, 0, 2)); // [Hq, n, D]
             var on = nn.functional.scaled_dot_product_attention(qs.permute(1, 0, 2), kn, vn, is_casual: n > 1); // [Hq, n, D]
-            return on.to(dtype).permute(1, 0, 2).reshape(n, _heads * _headDim);
+            return on.to(dtype).permute(1, 0, 2).reshape(n, _heads * _headDim); // [n, Hq*D]
         }
         // after cached tokens: the G = Hq/Hkv query heads of a kv head attend as G*n query rows of that
         // head, so the gathered keys/values are not repeated per query head
         var groups = _heads / _kvHeads;
         var qg = qs.view(n, _kvHeads, groups, _headDim).permute(1, 2, 0, 3).reshape(_kvHeads, groups * n, _headDim); // [Hkv, G*n, D]
         var ks = cacheK.index_select(0, seq.ContextSlots).to(ScalarType.Float32).permute(1, 0, 2); // [Hkv, L, D]
-        var vs = cacheV.index_select(0, seq.ContextSlots).to(ScalarType.Float32).permute(1, 0, 2);
+        var vs = cacheV.index_select(0, seq.ContextSlots).to(ScalarType.Float32).permute(1, 0, 2); // [Hkv, L, D]
         var mask = seq.Mask is null || groups == 1 ? seq.Mask : seq.Mask.repeat(groups, 1);        // [G*n, L]
         var o = nn.functional.scaled_dot_product_attention(qg, ks, vs, mask);                        // [Hkv, G*n, D]
         return o.view(_kvHeads, groups, n, _headDim).permute(2, 0, 1, 3).reshape(n, _heads * _headDim).to(dtype); // [n, Hq*D]
@@ -102,7 +102,7 @@ public sealed class Qwen3Attention : nn.Module
         // query head h = kv * groups + g, the order RepeatKv uses
         var qs = q.index_select(0, decode.Rows).view(b, _kvHeads, groups, _headDim).to(ScalarType.Float32);           // [B, Hkv, G, D]
         var ks = cacheK.index_select(0, decode.Slots).to(ScalarType.Float32).view(b, decode.MaxLength, _kvHeads, _headDim).permute(0, 2, 1, 3); // [B, Hkv, L, D]
-        var vs = cacheV.index_select(0, decode.Slots).to(ScalarType.Float32).view(b, decode.MaxLength, _kvHeads, _headDim).permute(0, 2, 1, 3);
+        var vs = cacheV.index_select(0, decode.Slots).to(ScalarType.Float32).view(b, decode.MaxLength, _kvHeads, _headDim).permute(0, 2, 1, 3); // [B, Hkv, L, D]
         var o = nn.functional.scaled_dot_product_attention(qs, ks, vs, decode.Mask);                                   // [B, Hkv, G, D]
         return o.to(q.dtype).reshape(b, _heads * _headDim);                                                            // [B, Hq*D]
     }
@@ -113,6 +113,6 @@ public sealed class Qwen3Attention : nn.Module
         if (_heads == _kvHeads) return x;
         var groups = _heads / _kvHeads;
         var length = x.shape[1];
-        return x.unsqueeze(1).expand(_kvHeads, groups, length, _headDim).reshape(_heads, length, _headDim);
+        return x.unsqueeze(1).expand(_kvHeads, groups, length, _headDim).reshape(_heads, length, _headDim); // [Hq, L, D]
     }
 }

@@ -14,14 +14,14 @@ public sealed class Qwen3DecoderLayer : nn.Module
     public Qwen3RMSNorm input_layernorm;
     public Qwen3RMSNorm post_attention_layernorm;
 
-    public Qwen3DecoderLayer(TextConfig config, int layerIdx, ScalarType dtype) : base(nameof(Qwen3DecoderLayer))
+    public Qwen3DecoderLayer(TextConfig config, int layerIdx, ScalarType dtype, Device? device = null) : base(nameof(Qwen3DecoderLayer))
     {
-        self_attn = new Qwen3Attention(config, layerIdx, dtype);
+        self_attn = new Qwen3Attention(config, layerIdx, dtype, device);
         mlp = config.IsSparseLayer(layerIdx)
-            ? new Qwen3MoeSparseMoeBlock(config, dtype)
-            : new Qwen3MLP(config.HiddenSize, config.IntermediateSize, dtype);
-        input_layernorm = new Qwen3RMSNorm(config.HiddenSize, config.RmsNormEps, dtype);
-        post_attention_layernorm = new Qwen3RMSNorm(config.HiddenSize, config.RmsNormEps, dtype);
+            ? new Qwen3MoeSparseMoeBlock(config, dtype, device)
+            : new Qwen3MLP(config.HiddenSize, config.IntermediateSize, dtype, device);
+        input_layernorm = new Qwen3RMSNorm(config.HiddenSize, config.RmsNormEps, dtype, device);
+        post_attention_layernorm = new Qwen3RMSNorm(config.HiddenSize, config.RmsNormEps, dtype, device);
         RegisterComponents();
     }
 

@@ -12,11 +12,11 @@ public sealed class Qwen3ForCausalLM : nn.Module, ICausalLanguageModel
     public Qwen3Model model;
     public Linear? lm_head;
 
-    public Qwen3ForCausalLM(TextConfig config, bool tiedEmbeddings, ScalarType dtype) : base(nameof(Qwen3ForCausalLM))
+    public Qwen3ForCausalLM(TextConfig config, bool tiedEmbeddings, ScalarType dtype, Device? device = null) : base(nameof(Qwen3ForCausalLM))
     {
-        model = new Qwen3Model(config, dtype);
+        model = new Qwen3Model(config, dtype, device);
         if (!tiedEmbeddings)
-            lm_head = Layers.Linear(config.HiddenSize, config.VocabSize, dtype);
+            lm_head = Layers.Linear(config.HiddenSize, config.VocabSize, dtype, device);
         RegisterComponents();
     }
 

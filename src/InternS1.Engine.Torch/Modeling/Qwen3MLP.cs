@@ -11,11 +11,11 @@ public sealed class Qwen3MLP : nn.Module<Tensor, Tensor>
     public Linear up_proj;
     public Linear down_proj;
 
-    public Qwen3MLP(long hiddenSize, long intermediateSize, ScalarType dtype) : base(nameof(Qwen3MLP))
+    public Qwen3MLP(long hiddenSize, long intermediateSize, ScalarType dtype, Device? device = null) : base(nameof(Qwen3MLP))
     {
-        gate_proj = Layers.Linear(hiddenSize, intermediateSize, dtype);
-        up_proj = Layers.Linear(hiddenSize, intermediateSize, dtype);
-        down_proj = Layers.Linear(intermediateSize, hiddenSize, dtype);
+        gate_proj = Layers.Linear(hiddenSize, intermediateSize, dtype, device);
+        up_proj = Layers.Linear(hiddenSize, intermediateSize, dtype, device);
+        down_proj = Layers.Linear(intermediateSize, hiddenSize, dtype, device);
         RegisterComponents();
     }
 
@@ -23,7 +23,9 @@ public sealed class Qwen3MLP : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var h = nn.functional.silu(gate_proj.forward(x)) * up_proj.forward(x); // [N, intermediate]
+        // 1. gated activation                                  [N, intermediate]
+        var h = nn.functional.silu(gate_proj.forward(x)) * up_proj.forward(x);
+        // 2. back to the hidden width                          [N, hidden]
         return down_proj.forward(h).MoveToOuterDisposeScope();
     }
 }

@@ -14,13 +14,13 @@ public sealed class Qwen3Model : nn.Module
     public Qwen3RMSNorm norm;
     public Qwen3RotaryEmbedding rotary_emb;
 
-    public Qwen3Model(TextConfig config, ScalarType dtype) : base(nameof(Qwen3Model))
+    public Qwen3Model(TextConfig config, ScalarType dtype, Device? device = null) : base(nameof(Qwen3Model))
     {
         Config = config;
-        embed_tokens = new TokenEmbedding(config.VocabSize, config.HiddenSize, dtype);
+        embed_tokens = new TokenEmbedding(config.VocabSize, config.HiddenSize, dtype, device);
         layers = new ModuleList<Qwen3DecoderLayer>(Enumerable.Range(0, config.NumHiddenLayers)
-            .Select(i => new Qwen3DecoderLayer(config, i, dtype)).ToArray());
-        norm = new Qwen3RMSNorm(config.HiddenSize, config.RmsNormEps, dtype);
+            .Select(i => new Qwen3DecoderLayer(config, i, dtype, device)).ToArray());
+        norm = new Qwen3RMSNorm(config.HiddenSize, config.RmsNormEps, dtype, device);
         rotary_emb = new Qwen3RotaryEmbedding(config, dtype);
         RegisterComponents();
     }

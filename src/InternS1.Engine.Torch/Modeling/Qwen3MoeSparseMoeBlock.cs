@@ -20,14 +20,14 @@ public sealed class Qwen3MoeSparseMoeBlock : nn.Module<Tensor, Tensor>
     private readonly int _topK;
     private readonly bool _normTopkProb;
 
-    public Qwen3MoeSparseMoeBlock(TextConfig config, ScalarType dtype) : base(nameof(Qwen3MoeSparseMoeBlock))
+    public Qwen3MoeSparseMoeBlock(TextConfig config, ScalarType dtype, Device? device = null) : base(nameof(Qwen3MoeSparseMoeBlock))
     {
         _numExperts = config.NumExperts;
         _topK = config.NumExpertsPerTok;
         _normTopkProb = config.NormTopkProb;
-        gate = Layers.Linear(config.HiddenSize, _numExperts, dtype);
+        gate = Layers.Linear(config.HiddenSize, _numExperts, dtype, device);
         experts = new ModuleList<Qwen3MLP>(Enumerable.Range(0, _numExperts)
-            .Select(_ => new Qwen3MLP(config.HiddenSize, config.MoeIntermediateSize, dtype)).ToArray());
+            .Select(_ => new Qwen3MLP(config.HiddenSize, config.MoeIntermediateSize, dtype, device)).ToArray());
         RegisterComponents();
     }
 

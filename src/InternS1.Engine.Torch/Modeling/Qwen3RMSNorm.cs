@@ -10,9 +10,9 @@ public sealed class Qwen3RMSNorm : nn.Module<Tensor, Tensor>
     public Parameter weight;
     private readonly double _eps;
 
-    public Qwen3RMSNorm(long hiddenSize, double eps, ScalarType dtype) : base(nameof(Qwen3RMSNorm))
+    public Qwen3RMSNorm(long hiddenSize, double eps, ScalarType dtype, Device? device = null) : base(nameof(Qwen3RMSNorm))
     {
-        weight = Layers.Empty(dtype, hiddenSize);
+        weight = Layers.Empty(dtype, device, hiddenSize);
         _eps = eps;
         RegisterComponents();
     }

@@ -11,9 +11,9 @@ public sealed class TokenEmbedding : nn.Module<Tensor, Tensor>
 {
     public Parameter weight;
 
-    public TokenEmbedding(long count, long dim, ScalarType dtype) : base(nameof(TokenEmbedding))
+    public TokenEmbedding(long count, long dim, ScalarType dtype, Device? device = null) : base(nameof(TokenEmbedding))
     {
-        weight = Layers.Empty(dtype, count, dim);
+        weight = Layers.Empty(dtype, device, count, dim);
         RegisterComponents();
     }
 

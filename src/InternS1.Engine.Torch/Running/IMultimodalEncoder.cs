@@ -6,7 +6,7 @@ namespace InternS1.Engine.Torch.Running;
 /// <summary>
 /// Turns one media run into the rows that replace its placeholder embeddings: vision tower ->
 /// drop CLS -> pixel shuffle -> multi_modal_projector, giving [input.Length, text hidden] in the
-/// model dtype. <see cref="VisionTowerEncoder"/> implements it over <c>model.vision_tower</c> and
+/// model dtype. <see cref="MultimodalEncoder"/> implements it over <c>model.vision_tower</c> and
 /// <c>model.multi_modal_projector</c>; without one the runner fails such requests individually.
 /// </summary>
 public interface IMultimodalEncoder

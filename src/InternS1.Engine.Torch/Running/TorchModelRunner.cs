@@ -55,7 +55,7 @@ public sealed class TorchModelRunner : IModelRunner
     /// <summary>True when the vision tower and projector are loaded (images and video can be served).</summary>
     public bool VisionLoaded => _multimodal.Encoder is not null;
 
-    /// <summary>Encodes media runs (<see cref="VisionTowerEncoder"/> after <see cref="Load"/> of a vision
+    /// <summary>Encodes media runs (<see cref="MultimodalEncoder"/> after <see cref="Load"/> of a vision
     /// model); null for a text-only runner (such requests then fail individually).</summary>
     internal IMultimodalEncoder? MultimodalEncoder
     {
@@ -84,14 +84,7 @@ public sealed class TorchModelRunner : IModelRunner
         var model = CausalLanguageModels.Create(config, scalar, options.LoadVision);
         try
         {
-            using var checkpoint = SafetensorsCheckpoint.Open(modelDirectory);
-            var load = new WeightLoadOptions
-            {
-                IgnoredPrefixes = model.UnbuiltPrefixes,
-                IgnoredNames = config.TiedEmbeddings ? ["lm_head.weight"] : [],
-                Fp8BlockSize = quant?.WeightBlockSize is { Count: 2 } block ? block : [128, 128],
-            };
-            WeightLoader.Load(model.Root, checkpoint, load, logger);
+            WeightLoader.Load(model.Root, modelDirectory, WeightLoadOptions.For(config, model.UnbuiltPrefixes), logger);
         }
         catch
         {
@@ -123,7 +116,7 @@ public sealed class TorchModelRunner : IModelRunner
         var runner = new TorchModelRunner(model, config, info, options.Dtype, logger);
         runner._multimodal.ImageTokenId = info.ImageTokenId;
         if (vision is not null)
-            runner.MultimodalEncoder = new VisionTowerEncoder(vision);
+            runner.MultimodalEncoder = new MultimodalEncoder(vision);
         else
             runner._multimodal.UnavailableReason = config.VisionConfig is null
                 ? "the model has no vision_config: it is text-only"

@@ -1,4 +1,5 @@
 using InternS1.Engine.Torch.Modeling.Vision;
+using InternS1.Engine.Torch.Tests.Support;
 using static TorchSharp.torch;
 
 namespace InternS1.Engine.Torch.Tests.Vision;
@@ -11,14 +12,14 @@ public class InternS1MultiModalProjectorTests
         var vision = VisionTestCheckpoint.Vision(s1Like: true);
         var config = VisionTestCheckpoint.Full(vision);
         var weights = VisionTestCheckpoint.RandomWeights(vision, seed: 21);
-        using var projector = InternS1MultiModalProjector.FromCheckpoint(config, weights, ScalarType.Float32);
+        using var model = VisionTestCheckpoint.LoadVision(config, weights, ScalarType.Float32);
         const int rows = 10;
         var width = 4 * vision.HiddenSize;
         // offset and scale the input so the LayerNorm's mean and variance matter
         var input = VisionTestCheckpoint.Normal(new Random(4), rows * width, mean: 0.7, std: 3);
         using var x = tensor(input, [2, rows / 2, width]);
 
-        using var y = projector.forward(x);
+        using var y = model.model.multi_modal_projector!.forward(x);
 
         Assert.Equal([2L, rows / 2, VisionTestCheckpoint.TextHidden], y.shape);
         var expected = new NaiveVision(weights, vision)
@@ -34,14 +35,15 @@ public class InternS1MultiModalProjectorTests
         // so use a row with tiny variance where eps dominates: values ±1e-3 -> variance 1e-6.
         var vision = VisionTestCheckpoint.Vision(s1Like: true, hidden: 2, heads: 1);
         var config = VisionTestCheckpoint.Full(vision);
-        using var projector = new InternS1MultiModalProjector(config);
+        using var projector = new InternS1MultiModalProjector(config, ScalarType.Float32);
+        Params.Set(projector, "layer_norm.weight", Enumerable.Repeat(1f, 8).ToArray());
+        Params.Set(projector, "layer_norm.bias", new float[8]);
         using var x = tensor(new float[] { 1e-3f, -1e-3f, 1e-3f, -1e-3f, 1e-3f, -1e-3f, 1e-3f, -1e-3f }, [1, 8]);
         using var noGrad = no_grad();
-        var normed = projector.named_children().Single(c => c.name == "layer_norm").module as TorchSharp.Modules.LayerNorm;
 
-        using var y = normed!.forward(x);
+        using var y = projector.layer_norm.forward(x);
 
-        // (1e-3) / sqrt(1e-6 + 1e-5) = 0.30151 with default affine (weight 1, bias 0)
+        // (1e-3) / sqrt(1e-6 + 1e-5) = 0.30151 with weight 1, bias 0
         Assert.Equal(1e-3 / Math.Sqrt(1e-6 + 1e-5), y[0, 0].item<float>(), 4);
     }
 }

@@ -11,7 +11,8 @@ public class InternS1VisionModelTests
         // Config tile 56 px = 4×4 patches; input 42×70 px = 3×5 patches (non-square, both directions resized).
         var vision = VisionTestCheckpoint.Vision(s1Like: true, imageSize: 56, hidden: 8, heads: 2, layers: 1, intermediate: 16);
         var weights = VisionTestCheckpoint.RandomWeights(vision, seed: 51);
-        using var tower = InternS1VisionModel.FromCheckpoint(vision, weights, ScalarType.Float32);
+        using var model = VisionTestCheckpoint.LoadVision(VisionTestCheckpoint.Full(vision), weights, ScalarType.Float32);
+        var tower = model.model.vision_tower!;
         var pixels = VisionTestCheckpoint.Normal(new Random(7), 3 * 42 * 70);
         using var x = tensor(pixels, [1, 3, 42, 70]);
 
@@ -35,7 +36,8 @@ public class InternS1VisionModelTests
     {
         var vision = VisionTestCheckpoint.Vision(s1Like: false, imageSize: 56, hidden: 8, heads: 2, layers: 3, intermediate: 16);
         var weights = VisionTestCheckpoint.RandomWeights(vision, seed: 52);
-        using var tower = InternS1VisionModel.FromCheckpoint(vision, weights, ScalarType.Float32);
+        using var model = VisionTestCheckpoint.LoadVision(VisionTestCheckpoint.Full(vision), weights, ScalarType.Float32);
+        var tower = model.model.vision_tower!;
         var pixels = VisionTestCheckpoint.Normal(new Random(8), 3 * 56 * 56);
         using var x = tensor(pixels, [1, 3, 56, 56]);
         var naive = new NaiveVision(weights, vision);
@@ -57,7 +59,7 @@ public class InternS1VisionModelTests
     public void Pixels_with_the_wrong_channel_count_are_refused()
     {
         var vision = VisionTestCheckpoint.Vision(s1Like: true, imageSize: 56, hidden: 8);
-        using var tower = new InternS1VisionModel(vision);
+        using var tower = new InternS1VisionModel(vision, ScalarType.Float32);
         using var x = zeros(1, 4, 56, 56);
 
         var error = Assert.Throws<ArgumentException>(() => tower.forward(x));

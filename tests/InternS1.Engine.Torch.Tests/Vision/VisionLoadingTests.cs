@@ -1,7 +1,6 @@
 using InternS1.Engine.Requests;
 using InternS1.Engine.Torch.Checkpoints;
 using InternS1.Engine.Torch.Modeling;
-using InternS1.Engine.Torch.Modeling.Vision;
 using InternS1.Engine.Torch.Running;
 using InternS1.Engine.Torch.Tests.Support;
 using static TorchSharp.torch;
@@ -50,7 +49,7 @@ public class VisionLoadingTests
 
         Assert.Equal(256, runner.Info.TokensPerTile);
         Assert.Equal(152957, runner.Info.ImageTokenId);
-        Assert.IsType<VisionTowerEncoder>(runner.MultimodalEncoder);
+        Assert.IsType<MultimodalEncoder>(runner.MultimodalEncoder);
     }
 
     [Fact]
@@ -96,18 +95,22 @@ public class VisionLoadingTests
     }
 
     [Fact]
-    public void The_vision_feature_model_loads_only_the_vision_half_and_matches_the_runner_encoder()
+    public void A_vision_only_load_takes_only_the_vision_half_and_matches_the_runner_encoder()
     {
         using var dir = new TempDir();
         TinyCheckpointWriter.Write(dir.Path, new TinyCheckpointOptions { Seed = 12 });
         var files = TestSafetensors.ReadFolder(dir.Path).Where(e => IsVision(e.Key)).ToDictionary();
-        using var vision = InternS1VisionFeatureModel.Load(dir.Path, ScalarType.Float32);
+        var config = InternS1Config.Load(dir.Path);
+        using var vision = new InternS1ForConditionalGeneration(config, ScalarType.Float32, parts: InternS1Parts.Vision);
+        Assert.Equal(["model.language_model.", "lm_head."], vision.UnbuiltPrefixes);
+        WeightLoader.Load(vision, dir.Path, WeightLoadOptions.For(config, vision.UnbuiltPrefixes));
         var loaded = vision.named_parameters().ToDictionary(p => p.name, p => p.parameter.data<float>().ToArray());
         Assert.Equal(files.Keys.Order(StringComparer.Ordinal), loaded.Keys.Order(StringComparer.Ordinal));
         foreach (var (name, entry) in files) Assert.True(entry.ToFloats().SequenceEqual(loaded[name]), name);
 
         var pixels = VisionTestCheckpoint.Normal(new Random(4), 3 * 448 * 448);
-        using var features = vision.GetImageFeatures(pixels, 1);
+        using var tile = tensor(pixels, [1, 3, 448, 448]);
+        using var features = vision.model.GetImageFeatures(tile);
         using var runner = TorchModelRunner.Load(dir.Path, new TorchRunnerOptions { Dtype = ComputeDtype.Float32 });
         using var rows = runner.MultimodalEncoder!.Encode(new MultimodalInput
         {
@@ -115,14 +118,50 @@ public class VisionLoadingTests
         });
         Assert.Equal([1L, 256, 64], features.shape);
         Assert.Equal(NaiveVision.ToDoubles(rows), NaiveVision.ToDoubles(features));
+        Assert.Throws<InvalidOperationException>(() => vision.Embed(tensor(new long[] { 1 })));
     }
 
     [Fact]
-    public void The_vision_feature_model_refuses_a_text_only_config_by_name()
+    public void A_vision_only_load_refuses_a_text_only_config_by_name()
     {
-        using var dir = new TempDir();
-        new SmallCheckpoint().Write(dir.Path);
-        var error = Assert.Throws<ModelConfigException>(() => InternS1VisionFeatureModel.Load(dir.Path, ScalarType.Float32));
+        var config = InternS1Config.Parse(SmallCheckpoint.ConfigJson);
+        var error = Assert.Throws<ModelConfigException>(() => new InternS1ForConditionalGeneration(config, ScalarType.Float32, parts: InternS1Parts.Vision));
         Assert.Contains("config.json has no vision_config", error.Message);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Vision_parameter_names_are_the_checkpoint_names_of_the_notes(bool s1Like)
+    {
+        var vision = VisionTestCheckpoint.Vision(s1Like, layers: 3);
+        using var model = new InternS1ForConditionalGeneration(VisionTestCheckpoint.Full(vision), ScalarType.Float32, META, InternS1Parts.Vision);
+
+        var actual = model.named_parameters().Select(p => $"{p.name} [{string.Join(",", p.parameter.shape)}]").Order().ToArray();
+        var expected = VisionTestCheckpoint.Spec(vision).Select(s => $"{s.Name} [{string.Join(",", s.Shape)}]").Order().ToArray();
+
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
+    public void The_one_loader_names_vision_tensors_the_config_does_not_build_and_those_it_lacks()
+    {
+        // An S1-like checkpoint (q_norm/k_norm) under a config that says use_qk_norm false, with one lambda_2 removed.
+        var s1 = VisionTestCheckpoint.Vision(s1Like: true, layers: 2);
+        var weights = VisionTestCheckpoint.RandomWeights(s1, seed: 43);
+        weights.Remove("model.vision_tower.encoder.layer.1.lambda_2", out var removed);
+        removed!.Dispose();
+
+        var error = Assert.Throws<CheckpointMismatchException>(() =>
+            VisionTestCheckpoint.LoadVision(VisionTestCheckpoint.Full(s1 with { UseQkNorm = false }), weights, ScalarType.Float32));
+
+        Assert.Equal(["model.vision_tower.encoder.layer.1.lambda_2 [32] (not in model.safetensors)"], error.Missing);
+        Assert.Equal(
+            ["model.vision_tower.encoder.layer.0.attention.k_norm.weight [32] (model.safetensors)",
+             "model.vision_tower.encoder.layer.0.attention.q_norm.weight [32] (model.safetensors)",
+             "model.vision_tower.encoder.layer.1.attention.k_norm.weight [32] (model.safetensors)",
+             "model.vision_tower.encoder.layer.1.attention.q_norm.weight [32] (model.safetensors)"],
+            error.Unexpected.Order(StringComparer.Ordinal));
+        VisionTestCheckpoint.DisposeAll(weights);
     }
 }

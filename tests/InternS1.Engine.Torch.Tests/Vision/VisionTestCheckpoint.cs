@@ -1,4 +1,7 @@
+using System.Runtime.InteropServices;
 using InternS1.Engine.Torch.Checkpoints;
+using InternS1.Engine.Torch.Modeling;
+using InternS1.Engine.Torch.Tests.Support;
 using static TorchSharp.torch;
 
 namespace InternS1.Engine.Torch.Tests.Vision;
@@ -106,6 +109,34 @@ internal static class VisionTestCheckpoint
             weights[name] = tensor(Normal(random, count, mean, std), shape);
         }
         return weights;
+    }
+
+    /// <summary>Writes <paramref name="weights"/> as a float32 <c>model.safetensors</c> and loads the vision half of
+    /// <paramref name="config"/> from it in <paramref name="dtype"/> through the product's one loader
+    /// (<see cref="WeightLoader"/>), as <c>interns1 model vision-features</c> does.</summary>
+    public static InternS1ForConditionalGeneration LoadVision(InternS1Config config, Dictionary<string, Tensor> weights, ScalarType dtype)
+    {
+        using var dir = new TempDir();
+        SafetensorsWriter.WriteFile(dir.File("model.safetensors"), weights
+            .Select(w => new SafetensorsEntry(w.Key, SafetensorsDtype.F32, w.Value.shape, Bytes(w.Value)))
+            .ToList());
+        var model = new InternS1ForConditionalGeneration(config, dtype, parts: InternS1Parts.Vision);
+        try
+        {
+            WeightLoader.Load(model, dir.Path, WeightLoadOptions.For(config, model.UnbuiltPrefixes));
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    private static Func<ReadOnlyMemory<byte>> Bytes(Tensor t)
+    {
+        var values = t.contiguous().data<float>().ToArray();
+        return () => MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
     }
 
     public static float[] Normal(Random random, int count, double mean = 0, double std = 1)

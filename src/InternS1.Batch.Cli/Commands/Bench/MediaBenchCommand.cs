@@ -2,7 +2,8 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using InternS1.Batch.Cli.EmbeddedModel;
-using InternS1.Engine.Torch.Modeling.Vision;
+using InternS1.Engine.Torch.Checkpoints;
+using InternS1.Engine.Torch.Modeling;
 using InternS1.Media.Benchmarks;
 using static TorchSharp.torch;
 
@@ -38,13 +39,17 @@ public static class MediaBenchCommand
             var rates = new Dictionary<string, double>();
             foreach (var (name, dtype) in new[] { ("bfloat16", ScalarType.BFloat16), ("float32", ScalarType.Float32) })
             {
-                using var vision = InternS1VisionFeatureModel.Load(dir, dtype);
-                using (var warm = vision.GetImageFeatures(pixels.AsMemory(0, 3 * 448 * 448), 1)) { }
+                var config = InternS1Config.Load(dir);
+                using var vision = new InternS1ForConditionalGeneration(config, dtype, parts: InternS1Parts.Vision);
+                WeightLoader.Load(vision, dir, WeightLoadOptions.For(config, vision.UnbuiltPrefixes));
+                using (var one = tensor(pixels.AsSpan(0, 3 * 448 * 448).ToArray(), [1, 3, 448, 448]))
+                using (var warm = vision.model.GetImageFeatures(one)) { }
+                using var all = tensor(pixels, [n, 3, 448, 448]);
                 var best = double.MaxValue;
                 for (var r = 0; r < Math.Max(1, parse.GetValue(repeats)); r++)
                 {
                     var sw = Stopwatch.StartNew();
-                    using (var features = vision.GetImageFeatures(pixels, n)) { }
+                    using (var features = vision.model.GetImageFeatures(all)) { }
                     best = Math.Min(best, sw.Elapsed.TotalSeconds);
                 }
                 rates[name] = n / best;

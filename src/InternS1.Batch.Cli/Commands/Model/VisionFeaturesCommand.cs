@@ -1,6 +1,7 @@
 using System.CommandLine;
 using InternS1.Batch.Worker.Preparation;
 using InternS1.Engine.Torch.Checkpoints;
+using InternS1.Engine.Torch.Modeling;
 using InternS1.Engine.Torch.Modeling.Vision;
 using InternS1.Engine.Torch.Running;
 using InternS1.Media;
@@ -80,12 +81,19 @@ public static class VisionFeaturesCommand
             return 2;
         }
 
-        // 3. the vision half of the checkpoint, then tower -> shuffle -> projector -> JSON
+        // 3. the vision half of the checkpoint, then image features (tower -> shuffle -> projector) -> JSON
         torch.set_num_threads(Math.Max(1, threads ?? Environment.ProcessorCount));
         try
         {
-            using var vision = InternS1VisionFeatureModel.Load(modelDirectory, dtype.ToScalarType());
-            VisionFeaturesJson.Write(output, vision.VisionTower, vision.Projector, vision.Config, processed.PixelValues, processed.NumTiles);
+            var config = InternS1Config.Load(modelDirectory);
+            if (config.VisionConfig is null)
+                throw new ModelConfigException($"{Path.Combine(modelDirectory, "config.json")} has no vision_config: the model is text-only");
+            using var model = new InternS1ForConditionalGeneration(config, dtype.ToScalarType(), parts: InternS1Parts.Vision);
+            WeightLoader.Load(model, modelDirectory, WeightLoadOptions.For(config, model.UnbuiltPrefixes));
+            var size = config.VisionConfig.ImageSize;
+            using var pixels = torch.tensor(processed.PixelValues, [processed.NumTiles, 3, size[0], size[1]]);
+            using var features = model.model.GetImageFeatures(pixels);
+            ImageFeaturesJson.Write(output, features);
         }
         catch (Exception e) when (e is ModelConfigException or CheckpointException or ArgumentException)
         {

@@ -2,10 +2,9 @@ using static TorchSharp.torch;
 
 namespace InternS1.Engine.Torch.Modeling.Vision;
 
-// Mirrors HF InternS1Model.pixel_shuffle (= vLLM / xtuner InternVL pixel shuffle).
-
 /// <summary>
-/// Space-to-depth for the vision tokens: with k = 1/downsample_ratio (2 for Intern-S1),
+/// Mirrors transformers' <c>InternS1Model.pixel_shuffle</c> (= vLLM / xtuner InternVL pixel shuffle),
+/// space-to-depth for the vision tokens: with k = 1/downsample_ratio (2 for Intern-S1),
 /// <c>out[t, i, j, (s·k + u)·C + ch] = x[t, k·i + s, k·j + u, ch]</c> (s = row offset, u = column
 /// offset), i.e. each output token concatenates the k×k patch block in row-major order.
 /// </summary>

@@ -4,19 +4,16 @@ using static TorchSharp.torch;
 
 namespace InternS1.Engine.Torch.Modeling.Vision;
 
-// Mirrors HF InternS1VisionEncoder: the stack of InternS1VisionLayer under `layer.{l}`.
-
-/// <summary>The encoder layers, registered as <c>layer.0</c> .. <c>layer.{L-1}</c>.</summary>
+/// <summary>Mirrors transformers' <c>InternS1VisionEncoder</c>: the stack of
+/// <see cref="InternS1VisionLayer"/>, registered as <c>layer.0</c> .. <c>layer.{L-1}</c>.</summary>
 public sealed class InternS1VisionEncoder : nn.Module<Tensor, Tensor>
 {
-    private readonly ModuleList<InternS1VisionLayer> layer;
+    public ModuleList<InternS1VisionLayer> layer;
 
-    public InternS1VisionEncoder(VisionConfig config, Device? device = null, ScalarType? dtype = null)
-        : base(nameof(InternS1VisionEncoder))
+    public InternS1VisionEncoder(VisionConfig config, ScalarType dtype, Device? device = null) : base(nameof(InternS1VisionEncoder))
     {
-        layer = new ModuleList<InternS1VisionLayer>();
-        for (var l = 0; l < config.NumHiddenLayers; l++)
-            layer.Add(new InternS1VisionLayer(config, device, dtype));
+        layer = new ModuleList<InternS1VisionLayer>(Enumerable.Range(0, config.NumHiddenLayers)
+            .Select(_ => new InternS1VisionLayer(config, dtype, device)).ToArray());
         RegisterComponents();
     }
 

@@ -7,21 +7,23 @@ namespace InternS1.Engine.Torch.Running;
 
 /// <summary>
 /// <see cref="IMultimodalEncoder"/> over a loaded <see cref="InternS1Model"/>'s <c>vision_tower</c> and
-/// <c>multi_modal_projector</c> (HF <c>get_image_features</c>): one run's tiles (an image with its
-/// thumbnail, or one video frame) -> [NumTiles x image_seq_length, text hidden] in the model dtype.
+/// <c>multi_modal_projector</c>: one run's tiles (an image with its thumbnail, or one video frame) through
+/// <see cref="InternS1Model.GetImageFeatures"/> -> [NumTiles x image_seq_length, text hidden] in the model dtype.
 /// </summary>
-public sealed class VisionTowerEncoder : IMultimodalEncoder
+public sealed class MultimodalEncoder : IMultimodalEncoder
 {
     private readonly InternS1Model _model;
     private readonly VisionConfig _vision;
+    private readonly Device _device;
 
     /// <summary>Wraps <paramref name="model"/>, whose vision half must be built and loaded.</summary>
-    public VisionTowerEncoder(InternS1Model model)
+    public MultimodalEncoder(InternS1Model model)
     {
         if (!model.HasVision || model.Config.VisionConfig is null)
             throw new ArgumentException("the model's vision tower and projector were not built", nameof(model));
         _model = model;
         _vision = model.Config.VisionConfig;
+        _device = model.vision_tower!.parameters().First().device;
     }
 
     /// <summary>Placeholder tokens per tile (image_seq_length).</summary>
@@ -49,8 +51,12 @@ public sealed class VisionTowerEncoder : IMultimodalEncoder
     public Tensor Encode(MultimodalInput input)
     {
         if (Validate(input) is { } problem) throw new ArgumentException(problem, nameof(input));
-        // [T, 3, S, S] -> [T, image_seq_length, hidden] -> [Length, hidden]
-        using var features = _model.GetImageFeatures(input.PixelValues, input.NumTiles);
+        // 1. the run's pixels as whole tiles on the tower's device   [T, 3, S, S]
+        using var pixels = tensor(input.PixelValues.ToArray(),
+            [input.NumTiles, _vision.NumChannels, _vision.ImageSize[0], _vision.ImageSize[1]], ScalarType.Float32, _device);
+        // 2. image features                                          [T, image_seq_length, hidden]
+        using var features = _model.GetImageFeatures(pixels);
+        // 3. one row per placeholder                                 [Length, hidden]
         return features.reshape(input.Length, features.shape[2]);
     }
 }

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace InternS1.Engine.Torch.Tests.Vision;
 
-public class VisionFeaturesJsonTests
+public class ImageFeaturesJsonTests
 {
     [Fact]
     public void Json_holds_the_shape_and_the_values_in_row_major_order_as_float32()
@@ -13,7 +13,7 @@ public class VisionFeaturesJsonTests
         using var features = arange(6, ScalarType.Float32).mul(0.5).reshape(1, 2, 3).to(ScalarType.BFloat16);
         using var output = new MemoryStream();
 
-        VisionFeaturesJson.Write(output, features);
+        ImageFeaturesJson.Write(output, features);
 
         Assert.Equal("{\"shape\":[1,2,3],\"data\":[0,0.5,1,1.5,2,2.5]}", System.Text.Encoding.UTF8.GetString(output.ToArray()));
     }
@@ -25,7 +25,7 @@ public class VisionFeaturesJsonTests
         using var features = tensor(values, [1, 1, 4]);
         using var output = new MemoryStream();
 
-        VisionFeaturesJson.Write(output, features);
+        ImageFeaturesJson.Write(output, features);
 
         using var json = JsonDocument.Parse(output.ToArray());
         Assert.Equal(values, json.RootElement.GetProperty("data").EnumerateArray().Select(e => e.GetSingle()).ToArray());
@@ -36,7 +36,7 @@ public class VisionFeaturesJsonTests
     {
         using var features = tensor(new float[] { 1, float.NaN, 2 }, [1, 1, 3]);
 
-        var error = Assert.Throws<InvalidOperationException>(() => VisionFeaturesJson.Write(Stream.Null, features));
+        var error = Assert.Throws<InvalidOperationException>(() => ImageFeaturesJson.Write(Stream.Null, features));
 
         Assert.Contains("flat index 1", error.Message);
     }
