@@ -63,7 +63,9 @@ internal sealed class ChatAttempt(HttpClient http, RemoteOptions options, Remote
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            // The server may already be queueing or generating it: abort it there too.
             lease.Complete(AttemptOutcome.Neutral);
+            await AbortAsync(endpoint, dialect, serverId, sessionId);
             throw;
         }
         catch (OperationCanceledException e)

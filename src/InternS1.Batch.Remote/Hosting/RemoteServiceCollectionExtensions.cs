@@ -14,7 +14,7 @@ public static class RemoteServiceCollectionExtensions
 {
     /// <summary>
     /// Binds <c>Remote</c> to <see cref="RemoteOptions"/> (validated on start), registers the named HTTP client
-    /// (no client-wide timeout, one connection per concurrent stream, header values redacted in logs), the
+    /// (no client-wide timeout, one connection per concurrent stream, no request logging that could carry the API key), the
     /// <see cref="EndpointPool"/>, <see cref="RemoteMetrics"/>, <see cref="RemoteChatClient"/> and the
     /// <see cref="RemoteEndpointMonitor"/> hosted service that detects and probes the endpoints.
     /// </summary>
@@ -36,7 +36,11 @@ public static class RemoteServiceCollectionExtensions
                 PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
                 AutomaticDecompression = System.Net.DecompressionMethods.None,
             })
-            // NOTE: the Authorization header carries Remote:ApiKey; no header value is ever logged.
+            // NOTE: the Authorization header carries Remote:ApiKey. The factory's default request logging
+            // redacts header values in its text but hands the raw values to structured sinks as state, so
+            // it is removed (our own log lines name the endpoint and the outcome), and redaction stays on in
+            // case a logger is added back.
+            .RemoveAllLoggers()
             .RedactLoggedHeaders(_ => true);
         services.TryAddSingleton<EndpointPool>();
         services.TryAddSingleton<RemoteMetrics>();
