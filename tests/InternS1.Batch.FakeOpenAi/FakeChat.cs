@@ -81,7 +81,7 @@ internal sealed class FakeChat(FakeOpenAiServer server)
             }
             try
             {
-                await new FakeStream(server, context, request, behavior, prompt).RunAsync();
+                await new FakeStream(server, context, request, behavior, prompt, record).RunAsync();
             }
             finally
             {

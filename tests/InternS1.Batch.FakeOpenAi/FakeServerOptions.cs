@@ -32,6 +32,10 @@ public sealed class FakeServerOptions
     /// (<c>r0 r1 r2 r3\n&lt;/think&gt;\n\nc0 c1 ...</c>), as with the model card's vLLM command.</summary>
     public bool ReasoningParser { get; set; } = true;
 
+    /// <summary>True: the server thinks whatever the request says (a template or flavor that ignores the
+    /// thinking switch), so a client can be seen verifying what came back.</summary>
+    public bool IgnoreThinkingSwitch { get; set; }
+
     /// <summary>Report <c>prompt_tokens_details.cached_tokens</c> (= prompt tokens / 2). Default: only
     /// LMDeploy (vLLM and SGLang need a server flag, Ollama and generic servers never do).</summary>
     public bool? ReportCachedTokens { get; set; }

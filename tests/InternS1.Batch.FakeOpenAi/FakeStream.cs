@@ -6,7 +6,7 @@ namespace InternS1.Batch.FakeOpenAi;
 /// <summary>Streams one admitted request: a role chunk, then one chunk per token (reasoning, the
 /// <c>&lt;/think&gt;</c> token, content or a tool call), the finish chunk, the usage chunk and <c>[DONE]</c>,
 /// with the scripted behaviour applied at its token.</summary>
-internal sealed class FakeStream(FakeOpenAiServer server, HttpContext context, JsonObject request, FakeBehavior? behavior, int promptTokens)
+internal sealed class FakeStream(FakeOpenAiServer server, HttpContext context, JsonObject request, FakeBehavior? behavior, int promptTokens, RecordedRequest record)
 {
     private readonly FakeServerOptions _options = server.Options;
     private readonly string _id = "chatcmpl-" + Guid.NewGuid().ToString("N")[..12];
@@ -16,7 +16,7 @@ internal sealed class FakeStream(FakeOpenAiServer server, HttpContext context, J
     public async Task RunAsync()
     {
         var flavor = _options.Flavor;
-        var thinking = FakePrompt.Thinking(request, flavor);
+        var thinking = _options.IgnoreThinkingSwitch || FakePrompt.Thinking(request, flavor);
         var limit = FakePrompt.MaxTokens(request, flavor) ?? int.MaxValue;
         var inline = !_options.ReasoningParser || flavor == FakeFlavor.OpenAi;
         var tokens = Plan(thinking);
@@ -63,6 +63,7 @@ internal sealed class FakeStream(FakeOpenAiServer server, HttpContext context, J
             if (delta is not null)
                 await Send(FakeWire.Chunk(_id, _model, delta));
             emitted++;
+            Interlocked.Increment(ref record._tokensSent);
             if (token.Kind == TokenKind.Reasoning)
                 reasoning++;
         }

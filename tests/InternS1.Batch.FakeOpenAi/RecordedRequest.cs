@@ -24,6 +24,11 @@ public sealed class RecordedRequest
     /// <summary>The client went away before the fake finished answering.</summary>
     public bool ClientDisconnected { get; internal set; }
 
+    /// <summary>Tokens streamed to the client so far.</summary>
+    public int TokensSent => Volatile.Read(ref _tokensSent);
+
+    internal int _tokensSent;
+
     /// <summary>The behaviour the request got (null = normal).</summary>
     public FakeBehavior? Behavior { get; internal set; }
 }
