@@ -138,6 +138,11 @@ internal sealed class ChatAttempt(HttpClient http, RemoteOptions options, Remote
                 : Fail(lease, AttemptOutcome.Timeout("stream stalled"), RemoteFaultKind.IdleTimeout, "idle_timeout",
                     $"the stream stalled for Remote:StreamIdleTimeout ({options.StreamIdleTimeout}) after {accumulator.Events} events", inner: e);
         }
+        catch (Exception e) when ((e is HttpRequestException or IOException) && cancellationToken.IsCancellationRequested)
+        {
+            // Our own cancellation tore the connection down mid-read: that is a cancellation, not a server fault.
+            throw new OperationCanceledException("the request was cancelled", e, cancellationToken);
+        }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
             throw Fail(lease, AttemptOutcome.Failed("stream dropped"), RemoteFaultKind.StreamInterrupted, "stream_dropped",

@@ -68,6 +68,11 @@ public sealed class RemoteEndpointMonitor : BackgroundService
         {
             _pool.MarkDown(endpoint, e.Message);
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // NOTE: a probe must never end the monitor's loop (nothing would bring endpoints back up).
+            _pool.MarkDown(endpoint, $"probe failed: {e.GetType().Name}: {e.Message}");
+        }
     }
 
     /// <summary>Checks an endpoint that is up: its health endpoint (down when it fails), then its metrics.</summary>

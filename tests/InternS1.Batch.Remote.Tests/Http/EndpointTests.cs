@@ -115,13 +115,27 @@ public class EndpointTests
     {
         await using var server = await FakeOpenAiServer.StartAsync();
         server.Down = true;
-        await using var remote = await RemoteHarness.StartAsync(server.BaseUrl, runMonitor: true);
+        await using var remote = await RemoteHarness.StartAsync(server.BaseUrl,
+            new Dictionary<string, string?> { ["Remote:HealthProbeInterval"] = "00:00:00.050" }, runMonitor: true);
         await Chat.Eventually(() => remote.Endpoint(server.Port).State == EndpointState.Down, TimeSpan.FromSeconds(10), "down after the first probe");
         Assert.StartsWith("GET /v1/models:", remote.Endpoint(server.Port).LastError);
 
         server.Down = false;
         await Chat.Eventually(() => remote.Endpoint(server.Port).State == EndpointState.Up, TimeSpan.FromSeconds(10), "up after a later probe");
         Assert.Equal(8, remote.Endpoint(server.Port).Limit);
+    }
+
+    [Fact]
+    public async Task Max_concurrency_bounds_the_requests_in_flight_on_an_endpoint()
+    {
+        await using var server = await FakeOpenAiServer.StartAsync(new FakeServerOptions { Slots = 16, TokenDelay = TimeSpan.FromMilliseconds(5) });
+        await using var remote = await RemoteHarness.StartAsync(server.BaseUrl, new Dictionary<string, string?> { ["Remote:MaxConcurrency"] = "3" });
+        Assert.Equal(3, remote.Endpoint(server.Port).Limit);
+
+        await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => remote.Client.CompleteAsync(Chat.Text(), CancellationToken.None)));
+
+        Assert.Equal(3, server.Slots.PeakRunning);
+        Assert.Equal(3, remote.Endpoint(server.Port).Limit);
     }
 
     [Fact]
