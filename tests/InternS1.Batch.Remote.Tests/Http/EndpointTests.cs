@@ -126,6 +126,22 @@ public class EndpointTests
     }
 
     [Fact]
+    public async Task Clean_completions_grow_the_limit_by_one_per_window_of_the_current_limit()
+    {
+        await using var server = await FakeOpenAiServer.StartAsync(new FakeServerOptions { Slots = 16 });
+        await using var remote = await RemoteHarness.StartAsync(server.BaseUrl);
+
+        for (var i = 0; i < 7; i++)
+            await remote.Client.CompleteAsync(Chat.Text(), CancellationToken.None);
+        Assert.Equal(8, remote.Endpoint(server.Port).Limit);
+        await remote.Client.CompleteAsync(Chat.Text(), CancellationToken.None);
+        Assert.Equal(9, remote.Endpoint(server.Port).Limit);
+        for (var i = 0; i < 9; i++)
+            await remote.Client.CompleteAsync(Chat.Text(), CancellationToken.None);
+        Assert.Equal(10, remote.Metrics.Gauge("interns1.remote.concurrency_limit", $"127.0.0.1:{server.Port}"));
+    }
+
+    [Fact]
     public async Task Max_concurrency_bounds_the_requests_in_flight_on_an_endpoint()
     {
         await using var server = await FakeOpenAiServer.StartAsync(new FakeServerOptions { Slots = 16, TokenDelay = TimeSpan.FromMilliseconds(5) });
