@@ -60,10 +60,14 @@ public sealed partial class EngineCore
     /// <summary>True while any request is admitted or has an unreported result.</summary>
     public bool HasUnfinishedRequests => Scheduler.HasUnfinishedRequests;
 
-    /// <summary>Admits a request.</summary>
+    /// <summary>Checks a request against the engine's limits (<see cref="RequestValidator"/>) and admits it.</summary>
     /// <param name="arrivalTime">When the caller submitted it (queue time starts there); null = now.</param>
-    /// <exception cref="RequestRejectedException">It can never run; <see cref="RequestRejectedException.Code"/> says why.</exception>
-    public void AddRequest(EngineRequest request, DateTimeOffset? arrivalTime = null) => Scheduler.Add(request, arrivalTime);
+    /// <exception cref="RequestRejectedException">It can never run; <see cref="RequestRejectedException.Reason"/> says why.</exception>
+    public void AddRequest(EngineRequest request, DateTimeOffset? arrivalTime = null)
+    {
+        RequestValidator.Validate(request, Config);
+        Scheduler.Add(request, arrivalTime);
+    }
 
     /// <summary>Ends a request and frees its blocks; null when it is not live.</summary>
     public EngineResult? AbortRequest(string requestId) => Scheduler.Abort(requestId);

@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using InternS1.Engine.Execution;
 using InternS1.Engine.Requests;
-using InternS1.Engine.Scheduling;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -62,14 +61,6 @@ public sealed partial class EngineLoop : IGenerationEngine, IDisposable, IAsyncD
         ArgumentNullException.ThrowIfNull(request);
         if (_disposed) return Task.FromException<EngineResult>(new ObjectDisposedException(nameof(EngineLoop)));
         if (cancellationToken.IsCancellationRequested) return Task.FromCanceled<EngineResult>(cancellationToken);
-        try
-        {
-            RequestValidator.Validate(request, _core.Config);
-        }
-        catch (RequestRejectedException ex)
-        {
-            return Task.FromException<EngineResult>(ex);
-        }
         if (_draining) return Task.FromResult(AbortedBeforeStart(request));
 
         var pending = new Pending(request, _time.GetUtcNow(), cancellationToken);

@@ -59,15 +59,15 @@ public sealed class Scheduler
     /// <summary>True when <paramref name="requestId"/> is admitted and not finished.</summary>
     public bool Contains(string requestId) => _live.ContainsKey(requestId);
 
-    /// <summary>Admits a request to the waiting queue.</summary>
+    /// <summary>Admits a request (already validated) to the waiting queue.</summary>
     /// <param name="request">The request.</param>
     /// <param name="arrivalTime">When the caller submitted it; null = now.</param>
-    /// <exception cref="RequestRejectedException">It can never run, or its id is already live.</exception>
+    /// <exception cref="RequestRejectedException">Its id is already live.</exception>
     public void Add(EngineRequest request, DateTimeOffset? arrivalTime = null)
     {
-        RequestValidator.Validate(request, Config);
+        ArgumentNullException.ThrowIfNull(request);
         if (_live.ContainsKey(request.RequestId))
-            throw new RequestRejectedException(RejectionCodes.InvalidField, $"Request '{request.RequestId}' is already running in this engine.");
+            throw new RequestRejectedException(RejectionReason.InvalidField, $"Request '{request.RequestId}' is already running in this engine.");
         var seq = new EngineSequence(request, _nextArrival++, arrivalTime ?? _time.GetUtcNow());
         _live.Add(seq.Id, seq);
         _waiting.Add(seq);
