@@ -3,6 +3,7 @@ using InternS1.Batch.Worker.Execution;
 using InternS1.Batch.Worker.Preparation;
 using InternS1.Engine.Configuration;
 using InternS1.Engine.Core;
+using InternS1.Engine.Output;
 using InternS1.Engine.Torch.Running;
 using InternS1.Media;
 using InternS1.Media.Intake;

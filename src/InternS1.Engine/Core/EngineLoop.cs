@@ -116,7 +116,7 @@ public sealed partial class EngineLoop : IGenerationEngine, IDisposable, IAsyncD
                 while (_commands.Reader.TryRead(out var command)) Handle(command);
 
                 // 2. Drain: past its deadline abort what is left.
-                if (_drain is { } drain && _time.GetUtcNow() >= drain.Deadline) Complete(_core.Scheduler.AbortAll());
+                if (_drain is { } drain && _time.GetUtcNow() >= drain.Deadline) Complete(_core.AbortAll());
 
                 // 3. One engine step.
                 if (_core.HasUnfinishedRequests) StepOnce();
@@ -151,7 +151,7 @@ public sealed partial class EngineLoop : IGenerationEngine, IDisposable, IAsyncD
             LogStepCrashed(ex, _pending.Count);
             foreach (var p in _pending.Values) p.Completion.TrySetException(ex);
             _pending.Clear();
-            _core.Scheduler.AbortAll();
+            _core.AbortAll();
             return;
         }
         Complete(results);
@@ -191,7 +191,7 @@ public sealed partial class EngineLoop : IGenerationEngine, IDisposable, IAsyncD
             case Command.Drain d:
                 _drain ??= new DrainState(d.Deadline, []);
                 _drain.Waiters.Add(d.Done);
-                Complete(_core.Scheduler.AbortWaiting());
+                Complete(_core.AbortWaiting());
                 break;
         }
     }
