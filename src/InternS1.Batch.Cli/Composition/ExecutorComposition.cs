@@ -21,12 +21,14 @@ internal static class ExecutorComposition
     {
         services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<EngineOptions>().BindConfiguration(EngineOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EngineHostOptions>().BindConfiguration(EngineHostOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<JobExecutionOptions>().BindConfiguration(JobExecutionOptions.SectionName);
         services.AddOptions<MediaOptions>().BindConfiguration(MediaOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         // Back-pressure sized from the scheduler: MaxNumSeqs running + a waiting margin, unless set explicitly.
         var engine = configuration.GetSection(EngineOptions.SectionName).Get<EngineOptions>() ?? new EngineOptions();
-        var concurrency = ConsumerConcurrency.From(engine);
+        var host = configuration.GetSection(EngineHostOptions.SectionName).Get<EngineHostOptions>() ?? new EngineHostOptions();
+        var concurrency = ConsumerConcurrency.From(engine.MaxNumSeqs, host);
         services.PostConfigure<WorkerOptions>(o =>
         {
             if (configuration[$"{WorkerOptions.SectionName}:{nameof(WorkerOptions.ConcurrentMessageLimit)}"] is null)

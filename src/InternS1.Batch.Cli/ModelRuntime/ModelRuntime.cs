@@ -1,5 +1,6 @@
 using InternS1.Batch.Cli.EmbeddedModel;
 using InternS1.Batch.Worker.Execution;
+using InternS1.Batch.Worker.Options;
 using InternS1.Batch.Worker.Preparation;
 using InternS1.Engine.Configuration;
 using InternS1.Engine.Core;
@@ -41,7 +42,7 @@ public sealed class ModelRuntime : IAsyncDisposable
 
     /// <summary>Resolves the model folder (the embedded default when <see cref="ModelOptions.Path"/> is empty),
     /// loads weights and prompt assets, and starts the engine loop.</summary>
-    public static async Task<ModelRuntime> StartAsync(ModelOptions model, EngineOptions engine, JobExecutionOptions execution,
+    public static async Task<ModelRuntime> StartAsync(ModelOptions model, EngineOptions engine, EngineHostOptions host, JobExecutionOptions execution,
         MediaOptions media, ILoggerFactory loggers, Action<string>? progress = null, CancellationToken cancellationToken = default)
     {
         var dir = string.IsNullOrWhiteSpace(model.Path)
@@ -60,9 +61,9 @@ public sealed class ModelRuntime : IAsyncDisposable
             var loop = new EngineLoop(core, loggers.CreateLogger<EngineLoop>());
             loop.Start();
             var fetcher = new MediaFetcher(media);
-            var preparer = new JobPreparer(assets, new MediaLoader(fetcher, media, assets.Media), runner.Info, engine, execution);
+            var preparer = new JobPreparer(assets, new MediaLoader(fetcher, media, assets.Media), runner.Info, host, execution);
             var executor = new EngineJobExecutor(loop, preparer, assets, runner.Info.ModelName);
-            return new ModelRuntime(dir, runner, loop, assets, fetcher, executor, engine.DrainTimeout);
+            return new ModelRuntime(dir, runner, loop, assets, fetcher, executor, host.DrainTimeout);
         }
         catch
         {

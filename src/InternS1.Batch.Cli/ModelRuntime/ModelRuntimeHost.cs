@@ -1,5 +1,6 @@
 using InternS1.Batch.Contracts.Jobs;
 using InternS1.Batch.Worker.Execution;
+using InternS1.Batch.Worker.Options;
 using InternS1.Batch.Worker.Preparation;
 using InternS1.Engine.Configuration;
 using InternS1.Media;
@@ -19,6 +20,7 @@ namespace InternS1.Batch.Cli.ModelRuntime;
 public sealed class ModelRuntimeHost(
     IOptions<ModelOptions> model,
     IOptions<EngineOptions> engine,
+    IOptions<EngineHostOptions> host,
     IOptions<JobExecutionOptions> execution,
     IOptions<MediaOptions> media,
     ILoggerFactory loggers,
@@ -31,7 +33,7 @@ public sealed class ModelRuntimeHost(
         engine.Value.ValidateOrThrow();
         try
         {
-            var runtime = await ModelRuntime.StartAsync(model.Value, engine.Value, execution.Value, media.Value, loggers,
+            var runtime = await ModelRuntime.StartAsync(model.Value, engine.Value, host.Value, execution.Value, media.Value, loggers,
                 m => logger.LogInformation("{Message}", m), cancellationToken);
             logger.LogInformation("Model {Model} ready: {Layers} layers, KV {KvBytesPerToken} B/token, engine max {MaxNumSeqs} sequences / {MaxTokens} tokens per step",
                 runtime.ModelDirectory, runtime.Engine.Model.NumLayers, runtime.Engine.Model.KvBytesPerToken, engine.Value.MaxNumSeqs, engine.Value.MaxNumBatchedTokens);

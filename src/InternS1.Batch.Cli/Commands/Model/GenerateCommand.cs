@@ -4,6 +4,7 @@ using InternS1.Batch.Cli.ModelRuntime;
 using InternS1.Batch.Contracts.Chat;
 using InternS1.Batch.Contracts.Jobs;
 using InternS1.Batch.Worker.Execution;
+using InternS1.Batch.Worker.Options;
 using InternS1.Batch.Worker.Preparation;
 using InternS1.Engine.Configuration;
 using InternS1.Media;
@@ -65,6 +66,7 @@ public static class GenerateCommand
                 runtime = await ModelRuntime.ModelRuntime.StartAsync(
                     new ModelOptions { Path = parse.GetValue(model), Dtype = parse.GetValue(dtype)! },
                     new EngineOptions { MaxNumSeqs = 4, KvCacheMemoryFraction = 0.1 },
+                    new EngineHostOptions(),
                     new JobExecutionOptions(),
                     // NOTE: the command reads the user's own files, so every local path is allowed here;
                     // the worker confines paths to Media:MediaRoot.
