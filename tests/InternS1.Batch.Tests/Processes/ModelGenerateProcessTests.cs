@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using InternS1.Batch.Tests.Infrastructure;
 using InternS1.Batch.Tests.RealModel;
 
 namespace InternS1.Batch.Tests.Processes;
@@ -8,18 +9,8 @@ namespace InternS1.Batch.Tests.Processes;
 /// composition (template, media, TorchSharp engine, parser) in one command.</summary>
 public class ModelGenerateProcessTests(TinyModelFixture model) : IClassFixture<TinyModelFixture>
 {
-    private static async Task<(int Exit, string Out, string Err)> GenerateAsync(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "interns1.dll"), "model", "generate", .. args])
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
-        using var p = Process.Start(info)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        return (p.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int Exit, string Out, string Err)> GenerateAsync(params string[] args) =>
+        CliRun.RunAsync(new Dictionary<string, string>(), ["model", "generate", .. args]);
 
     [Fact]
     public async Task An_image_and_a_video_prompt_runs_through_the_engine_and_prints_the_accounting_as_json()

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using InternS1.Batch.Cli.Commands.Bench;
 using InternS1.Batch.Tests.Infrastructure;
 using InternS1.Batch.TestWorker;
@@ -92,10 +91,7 @@ public class WorkerHostTests
     public async Task The_health_endpoint_reports_live_and_ready_with_the_database_check()
     {
         await using var env = await ScratchEnvironment.CreateAsync(TestServices.Postgres, TestServices.RabbitMq, "t_health", default);
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var port = MetricsScrape.FreePort();
         await using var worker = await InProcessWorker.StartAsync(env.ConnectionString, env.Queue("health"), new DeterministicTestExecutor(),
             new Dictionary<string, string?> { ["Worker:HealthPort"] = port.ToString() });
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
