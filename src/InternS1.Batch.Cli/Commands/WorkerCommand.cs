@@ -19,8 +19,8 @@ public static class WorkerCommand
         {
             var args = parseResult.UnmatchedTokens.ToArray();
             var builder = InternS1Host.CreateApplicationBuilder(args);
-            // The engine host first: hosted services start in order and stop in reverse, so the model is
-            // loaded before the bus takes messages and drains only after the bus has stopped.
+            // The engine's hosted service starts first and stops last: the model is loaded before the bus
+            // takes messages and the engine drains only after the bus has stopped.
             if (ExecutorComposition.TryAddExecutor(builder.Services, builder.Configuration) is { } refusal)
             {
                 Console.Error.WriteLine(refusal);

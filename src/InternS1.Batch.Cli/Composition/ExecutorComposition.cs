@@ -1,43 +1,25 @@
 using InternS1.Batch.Cli.ModelRuntime;
-using InternS1.Batch.Worker.Execution;
-using InternS1.Batch.Worker.Options;
-using InternS1.Batch.Worker.Preparation;
-using InternS1.Engine.Configuration;
-using InternS1.Media;
+using InternS1.Batch.Worker.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace InternS1.Batch.Cli.Composition;
 
 /// <summary>
-/// Where the composition root chooses the production <c>IPromptJobExecutor</c>: chat template + media +
-/// the TorchSharp engine with continuous batching, on <c>Model:Path</c> or the embedded default model.
+/// Where the composition root chooses the worker's engine: the local engine (<c>AddInternS1Engine</c>) on the
+/// TorchSharp runner, on <c>Model:Path</c> or the embedded default model.
 /// </summary>
 internal static class ExecutorComposition
 {
-    /// <summary>Registers the executor and its engine host (call before <c>AddInternS1Worker</c>, so the
-    /// model loads before the bus starts and drains after it stops); returns null, or why the worker cannot run.</summary>
+    /// <summary>Registers the engine and its executor (the engine's hosted service starts before the bus and
+    /// drains after it, whatever the order of the calls); returns null, or why the worker cannot run.</summary>
     public static string? TryAddExecutor(IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<EngineOptions>().BindConfiguration(EngineOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<JobExecutionOptions>().BindConfiguration(JobExecutionOptions.SectionName);
-        services.AddOptions<MediaOptions>().BindConfiguration(MediaOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-
-        // Back-pressure sized from the scheduler: MaxNumSeqs running + a waiting margin, unless set explicitly.
-        var engine = configuration.GetSection(EngineOptions.SectionName).Get<EngineOptions>() ?? new EngineOptions();
-        var concurrency = ConsumerConcurrency.From(engine);
-        services.PostConfigure<WorkerOptions>(o =>
-        {
-            if (configuration[$"{WorkerOptions.SectionName}:{nameof(WorkerOptions.ConcurrentMessageLimit)}"] is null)
-                o.ConcurrentMessageLimit = concurrency.ConcurrentMessageLimit;
-            if (configuration[$"{WorkerOptions.SectionName}:{nameof(WorkerOptions.PrefetchCount)}"] is null)
-                o.PrefetchCount = concurrency.PrefetchCount;
-        });
-
-        services.AddSingleton<ModelRuntimeHost>();
-        services.AddHostedService(sp => sp.GetRequiredService<ModelRuntimeHost>());
-        services.AddSingleton<IPromptJobExecutor>(sp => sp.GetRequiredService<ModelRuntimeHost>());
+        services.AddInternS1Engine(configuration, sp => new TorchModelRunnerFactory(
+            sp.GetRequiredService<IOptions<ModelOptions>>().Value, sp.GetRequiredService<ILoggerFactory>()));
         return null;
     }
 }

@@ -37,7 +37,7 @@ public sealed class EngineJobExecutor(IGenerationEngine engine, JobPreparer prep
         }
         catch (RequestRejectedException e)
         {
-            return new JobOutcome.Rejected(e.Code, e.Message);
+            return new JobOutcome.Rejected(EngineRejections.ToFailureReason(e.Reason), e.Message);
         }
 
         switch (result.FinishReason)

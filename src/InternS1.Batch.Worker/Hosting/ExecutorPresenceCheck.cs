@@ -13,7 +13,7 @@ internal sealed class ExecutorPresenceCheck(IServiceProviderIsService services) 
         if (!services.IsService(typeof(IPromptJobExecutor)))
             throw new WorkerCompositionException(
                 "No IPromptJobExecutor is registered: the worker has nothing to run jobs with and refuses to start. " +
-                "Register one after AddInternS1Worker (services.AddSingleton<IPromptJobExecutor, ...>()).");
+                "Register the engine with AddInternS1Engine (or, in tests, an IPromptJobExecutor of your own).");
         return Task.CompletedTask;
     }
 

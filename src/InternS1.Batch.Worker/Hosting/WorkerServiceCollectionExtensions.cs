@@ -7,6 +7,7 @@ using InternS1.Batch.Worker.Messaging;
 using InternS1.Batch.Worker.Options;
 using InternS1.Batch.Worker.Telemetry;
 using InternS1.Batch.Worker.Validation;
+using InternS1.Engine.Core;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,13 +23,15 @@ public static class WorkerServiceCollectionExtensions
 {
     /// <summary>
     /// Adds everything the worker runs except the <see cref="Execution.IPromptJobExecutor"/>, which the
-    /// composition root registers (the real one: chat template + media + engine; tests: a test double).
+    /// composition root registers (the real one: <see cref="EngineServiceCollectionExtensions.AddInternS1Engine"/>;
+    /// tests: a test double).
     /// Without one the host refuses to start (<see cref="WorkerCompositionException"/>).
     /// Adds: options (<c>Worker</c>, <c>Validation</c>, <c>Storage</c>; validated on start), storage
     /// (data source, DbContext factory, <see cref="Storage.Ledger.JobLedger"/>, <see cref="ResultWriter"/>),
     /// MassTransit on RabbitMQ (<c>ConnectionStrings:RabbitMq</c>) with <see cref="SubmitPromptJobConsumer"/>,
-    /// the error-queue recorder, health checks and endpoint, metrics (meter <c>InternS1.Batch</c>, optional
-    /// Prometheus endpoint), and shutdown timeouts derived from <c>Worker:ShutdownTimeout</c>.
+    /// the error-queue recorder, health checks and endpoint, metrics (meter <c>InternS1.Batch</c>, the worker's and
+    /// the engine's instruments; Prometheus endpoint on <c>Worker:MetricsHost</c>:<c>Worker:MetricsPort</c> when the
+    /// port is set), and shutdown timeouts derived from <c>Worker:ShutdownTimeout</c>.
     /// Hosted services start in this order and stop in reverse: executor check, migrations, result writer,
     /// error-queue recorder, health endpoint, bus — so on shutdown the bus stops taking messages and drains
     /// first, and the writer commits the last results after it.
@@ -91,9 +94,10 @@ public static class WorkerServiceCollectionExtensions
         var metricsPort = configuration.GetValue($"{WorkerOptions.SectionName}:{nameof(WorkerOptions.MetricsPort)}", 0);
         if (metricsPort > 0)
         {
+            var metricsHost = configuration[$"{WorkerOptions.SectionName}:{nameof(WorkerOptions.MetricsHost)}"] ?? PrometheusEndpoint.AnyHost;
             services.AddOpenTelemetry().WithMetrics(m => m
-                .AddMeter(WorkerMetrics.MeterName)
-                .AddPrometheusHttpListener(o => { o.Host = "*"; o.Port = metricsPort; }));
+                .AddMeter(WorkerMetrics.MeterName, EngineMetrics.MeterName)
+                .AddPrometheusHttpListener(o => PrometheusEndpoint.Configure(o, metricsHost, metricsPort)));
         }
         return services;
     }

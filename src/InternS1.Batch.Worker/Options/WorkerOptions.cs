@@ -61,6 +61,13 @@ public sealed class WorkerOptions : IValidatableObject
     [Range(0, 65535)]
     public int MetricsPort { get; set; }
 
+    /// <summary>Where the metrics endpoint listens: <c>*</c> (default) = every interface, as the health endpoint
+    /// (containers are scraped from outside); or one host name or address (e.g. <c>127.0.0.1</c>), which
+    /// scrapers must then use as the request's host.</summary>
+    [Required, RegularExpression(@"^(\*|[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])$",
+        ErrorMessage = "Worker:MetricsHost must be * (every interface), a host name or an IP address ([...] for IPv6)")]
+    public string MetricsHost { get; set; } = "*";
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (EffectiveRetryIntervals.Any(i => i < TimeSpan.Zero || i > TimeSpan.FromHours(1)))

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using InternS1.Batch.Contracts.Failures;
 using InternS1.Batch.Contracts.Jobs;
-using InternS1.Engine.Configuration;
+using InternS1.Batch.Worker.Options;
 using InternS1.Engine.Execution;
 using InternS1.Engine.Requests;
 using InternS1.Media;
@@ -17,7 +17,7 @@ namespace InternS1.Batch.Worker.Preparation;
 /// locates every media run's token positions and resolves sampling against the model's
 /// recommended values. Bad input raises <see cref="JobPreparationException"/> with a reason code.
 /// </summary>
-public sealed class JobPreparer(ModelPromptAssets assets, MediaLoader media, ModelRunnerInfo model, EngineOptions engine, JobExecutionOptions options)
+public sealed class JobPreparer(ModelPromptAssets assets, MediaLoader media, ModelRunnerInfo model, EngineHostOptions engine, JobExecutionOptions options)
 {
     public async Task<PreparedJob> PrepareAsync(SubmitPromptJob job, CancellationToken cancellationToken)
     {

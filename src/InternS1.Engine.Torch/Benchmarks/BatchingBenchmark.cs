@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using InternS1.Engine.Output;
 using InternS1.Engine.Torch.Checkpoints;
 using InternS1.Engine.Torch.Running;
 using InternS1.Text.Tokenization;
@@ -42,7 +43,7 @@ public static class BatchingBenchmark
         var loadSeconds = watch.Elapsed.TotalSeconds;
 
         var workloads = new BatchingWorkloads(tokenizer);
-        var driver = new BatchingDriver(runner, new TokenizerTokenDecoder(tokenizer));
+        var driver = new BatchingDriver(runner, new TokenizerDecoder(tokenizer));
         WarmUp(driver, workloads, options);
         progress?.Invoke($"{name}: KV memory probe");
         var kv = KvMemoryProbe.Measure(runner, options.BlockSize, options.KvProbeTensorBytes);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using InternS1.Engine.Configuration;
 using InternS1.Engine.Core;
 using InternS1.Engine.Execution;
+using InternS1.Engine.Output;
 using InternS1.Engine.Requests;
 
 namespace InternS1.Engine.Torch.Benchmarks;

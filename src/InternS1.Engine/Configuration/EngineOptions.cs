@@ -5,6 +5,8 @@ namespace InternS1.Engine.Configuration;
 /// <summary>
 /// Scheduler and KV-cache settings (configuration section <c>Engine</c>). Bind with
 /// <c>BindConfiguration(EngineOptions.SectionName).ValidateDataAnnotations().ValidateOnStart()</c>.
+/// The service's keys of the same section (how many jobs to hold, drain time, default max_new_tokens)
+/// belong to the worker that hosts the engine, not to the engine.
 /// </summary>
 public sealed class EngineOptions
 {
@@ -43,22 +45,9 @@ public sealed class EngineOptions
     [Range(1, 100_000)]
     public int MaxEncoderTilesPerStep { get; set; } = 32;
 
-    /// <summary>MaxNewTokens for jobs that do not set one (applied by the job preparer).</summary>
-    [Range(1, 1 << 20)]
-    public int DefaultMaxNewTokens { get; set; } = 4096;
-
     /// <summary>Caps the model's context length (max_position_embeddings) when set.</summary>
     [Range(2, int.MaxValue)]
     public int? MaxModelLength { get; set; }
-
-    /// <summary>Jobs the worker holds beyond <see cref="MaxNumSeqs"/> so the scheduler always has
-    /// waiting work (see <see cref="ConsumerConcurrency"/>).</summary>
-    [Range(0, 100_000)]
-    public int WaitingMargin { get; set; } = 16;
-
-    /// <summary>On shutdown, how long running requests may continue before they are aborted.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
-    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Validates with the DataAnnotations rules; throws naming every bad setting (for callers without DI).</summary>
     /// <exception cref="ValidationException">A setting is out of range.</exception>

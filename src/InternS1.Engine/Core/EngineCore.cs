@@ -1,6 +1,7 @@
 using InternS1.Engine.Configuration;
 using InternS1.Engine.Execution;
 using InternS1.Engine.KvCache;
+using InternS1.Engine.Output;
 using InternS1.Engine.Requests;
 using InternS1.Engine.Scheduling;
 using Microsoft.Extensions.Logging;
@@ -9,8 +10,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace InternS1.Engine.Core;
 
 /// <summary>
-/// The synchronous engine (vLLM v1's <c>EngineCore</c>): sizes the KV pool, owns the scheduler,
-/// and runs one step at a time. Not thread-safe: call it from one thread (the
+/// The synchronous engine (vLLM v1's <c>EngineCore</c>): sizes the KV pool, owns the scheduler and
+/// the output processor, admits requests (the one place they are checked) and runs one step at a time:
+/// schedule, execute, update, process outputs. Not thread-safe: call it from one thread (the
 /// <see cref="EngineLoop"/> thread, or a benchmark driving steps directly). The caller owns the runner.
 /// </summary>
 public sealed partial class EngineCore
@@ -19,6 +21,7 @@ public sealed partial class EngineCore
     private readonly IModelRunner _runner;
     private readonly ILogger _logger;
     private readonly EngineMetrics? _metrics;
+    private readonly OutputProcessor _outputs;
 
     /// <summary>Sizes the KV cache from <paramref name="options"/> and the runner's model, and
     /// has the runner allocate it.</summary>
@@ -37,7 +40,8 @@ public sealed partial class EngineCore
         var numBlocks = KvCacheSizing.ComputeNumBlocks(options, Model, availableMemoryBytes);
         Config = SchedulerConfig.From(options, Model, numBlocks);
         runner.InitializeKvCache(numBlocks, options.BlockSize);
-        Scheduler = new Scheduler(Config, decoder, timeProvider);
+        Scheduler = new Scheduler(Config, timeProvider);
+        _outputs = new OutputProcessor(decoder);
         metrics?.Attach(Scheduler);
         LogKvCache(numBlocks, options.BlockSize, numBlocks * Model.KvBytesPerToken * options.BlockSize, Model.KvBytesPerToken, Config.MaxSequenceLength);
     }
@@ -60,21 +64,33 @@ public sealed partial class EngineCore
     /// <summary>True while any request is admitted or has an unreported result.</summary>
     public bool HasUnfinishedRequests => Scheduler.HasUnfinishedRequests;
 
-    /// <summary>Admits a request.</summary>
+    /// <summary>Checks a request against the engine's limits (<see cref="RequestValidator"/>) and admits it.</summary>
     /// <param name="arrivalTime">When the caller submitted it (queue time starts there); null = now.</param>
-    /// <exception cref="RequestRejectedException">It can never run; <see cref="RequestRejectedException.Code"/> says why.</exception>
-    public void AddRequest(EngineRequest request, DateTimeOffset? arrivalTime = null) => Scheduler.Add(request, arrivalTime);
+    /// <exception cref="RequestRejectedException">It can never run; <see cref="RequestRejectedException.Reason"/> says why.</exception>
+    public void AddRequest(EngineRequest request, DateTimeOffset? arrivalTime = null)
+    {
+        RequestValidator.Validate(request, Config);
+        Scheduler.Add(request, arrivalTime);
+        _outputs.Add(request);
+    }
 
     /// <summary>Ends a request and frees its blocks; null when it is not live.</summary>
-    public EngineResult? AbortRequest(string requestId) => Scheduler.Abort(requestId);
+    public EngineResult? AbortRequest(string requestId) =>
+        Scheduler.Finish(requestId, FinishReason.Aborted) is { } finish ? _outputs.Complete(finish) : null;
 
-    /// <summary>One step: schedule, execute, update; returns the requests that ended.</summary>
+    /// <summary>Aborts every waiting request (not holding blocks), e.g. when the engine drains.</summary>
+    public IReadOnlyList<EngineResult> AbortWaiting() => Scheduler.AbortWaiting().Select(_outputs.Complete).ToArray();
+
+    /// <summary>Aborts every admitted request.</summary>
+    public IReadOnlyList<EngineResult> AbortAll() => Scheduler.AbortAll().Select(_outputs.Complete).ToArray();
+
+    /// <summary>One step: schedule, execute, update, process outputs; returns the requests that ended.</summary>
     public IReadOnlyList<EngineResult> Step()
     {
         var schedule = Scheduler.Schedule();
         var output = Execute(schedule);
-        var finished = Scheduler.Update(schedule, output);
-        return Record(schedule, finished);
+        var updates = Scheduler.Update(schedule, output);
+        return Record(schedule, _outputs.Process(updates, StopOnString));
     }
 
     /// <summary>Admits <paramref name="requests"/> and steps until all of them ended (benchmarks,
@@ -111,6 +127,9 @@ public sealed partial class EngineCore
             return new ModelRunnerOutput(schedule.Requests.Select(r => new RequestOutput(r.RequestId, null, null, error)).ToArray());
         }
     }
+
+    private SequenceFinish StopOnString(string requestId) =>
+        Scheduler.Finish(requestId, FinishReason.Stop) ?? throw new InvalidOperationException($"Request '{requestId}' matched a stop string but is not live.");
 
     private IReadOnlyList<EngineResult> Record(SchedulerOutput schedule, IReadOnlyList<EngineResult> finished)
     {

@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using InternS1.Engine.Execution;
 using InternS1.Engine.Requests;
-using InternS1.Engine.Scheduling;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -62,14 +61,6 @@ public sealed partial class EngineLoop : IGenerationEngine, IDisposable, IAsyncD
         ArgumentNullException.ThrowIfNull(request);
         if (_disposed) return Task.FromException<EngineResult>(new ObjectDisposedException(nameof(EngineLoop)));
         if (cancellationToken.IsCancellationRequested) return Task.FromCanceled<EngineResult>(cancellationToken);
-        try
-        {
-            RequestValidator.Validate(request, _core.Config);
-        }
-        catch (RequestRejectedException ex)
-        {
-            return Task.FromException<EngineResult>(ex);
-        }
         if (_draining) return Task.FromResult(AbortedBeforeStart(request));
 
         var pending = new Pending(request, _time.GetUtcNow(), cancellationToken);
@@ -125,7 +116,7 @@ public sealed partial class EngineLoop : IGenerationEngine, IDisposable, IAsyncD
                 while (_commands.Reader.TryRead(out var command)) Handle(command);
 
                 // 2. Drain: past its deadline abort what is left.
-                if (_drain is { } drain && _time.GetUtcNow() >= drain.Deadline) Complete(_core.Scheduler.AbortAll());
+                if (_drain is { } drain && _time.GetUtcNow() >= drain.Deadline) Complete(_core.AbortAll());
 
                 // 3. One engine step.
                 if (_core.HasUnfinishedRequests) StepOnce();
@@ -160,7 +151,7 @@ public sealed partial class EngineLoop : IGenerationEngine, IDisposable, IAsyncD
             LogStepCrashed(ex, _pending.Count);
             foreach (var p in _pending.Values) p.Completion.TrySetException(ex);
             _pending.Clear();
-            _core.Scheduler.AbortAll();
+            _core.AbortAll();
             return;
         }
         Complete(results);
@@ -200,7 +191,7 @@ public sealed partial class EngineLoop : IGenerationEngine, IDisposable, IAsyncD
             case Command.Drain d:
                 _drain ??= new DrainState(d.Deadline, []);
                 _drain.Waiters.Add(d.Done);
-                Complete(_core.Scheduler.AbortWaiting());
+                Complete(_core.AbortWaiting());
                 break;
         }
     }

@@ -15,14 +15,18 @@ public sealed class EngineMetrics : IDisposable
     public const string MeterName = "InternS1.Batch";
 
     private readonly Meter _meter;
+    private readonly bool _ownsMeter;
     private readonly Histogram<int> _batchSize;
     private readonly Histogram<int> _stepTokens;
     private readonly Counter<long> _steps;
     private Scheduler? _scheduler;
 
-    /// <summary>Creates the instruments on <paramref name="meterFactory"/>'s meter (DI) or a new meter.</summary>
+    /// <summary>Creates the instruments on <paramref name="meterFactory"/>'s meter (the host's, in DI) or on a
+    /// meter of its own (tests, benchmarks).</summary>
     public EngineMetrics(IMeterFactory? meterFactory = null)
     {
+        // NOTE: a factory's meter is shared with the service's other instruments and disposed by the factory.
+        _ownsMeter = meterFactory is null;
         _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
         _batchSize = _meter.CreateHistogram<int>("interns1.engine.batch_size", "{sequence}", "Sequences computed in one engine step.");
         _stepTokens = _meter.CreateHistogram<int>("interns1.engine.step_tokens", "{token}", "Tokens computed in one engine step.");
@@ -57,5 +61,8 @@ public sealed class EngineMetrics : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _meter.Dispose();
+    public void Dispose()
+    {
+        if (_ownsMeter) _meter.Dispose();
+    }
 }

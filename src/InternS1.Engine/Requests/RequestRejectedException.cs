@@ -1,8 +1,9 @@
 namespace InternS1.Engine.Requests;
 
-/// <summary>A request that can never run, found before it reaches the model.
-/// <see cref="Code"/> is a stable reason code (e.g. <c>prompt_too_long</c>).</summary>
-public sealed class RequestRejectedException(string code, string message) : Exception(message)
+/// <summary>A request that can never run, found at admission before it reaches the model.
+/// <see cref="Reason"/> says why; the message names the field and the problem.</summary>
+public sealed class RequestRejectedException(RejectionReason reason, string message) : Exception(message)
 {
-    public string Code { get; } = code;
+    /// <summary>Why the request was refused.</summary>
+    public RejectionReason Reason { get; } = reason;
 }

@@ -2,8 +2,9 @@ using InternS1.Engine.Requests;
 
 namespace InternS1.Engine.Scheduling;
 
-/// <summary>Checks a request against the engine's limits before it is admitted, so nothing that
-/// can never run reaches the model. Pure: safe from any thread.</summary>
+/// <summary>Checks a request against the engine's limits when it is admitted (<see cref="Core.EngineCore.AddRequest"/>,
+/// the one admission point), so nothing that can never run reaches the model: the scheduler and the
+/// runner trust what was admitted. Pure: safe from any thread.</summary>
 public static class RequestValidator
 {
     /// <summary>Throws <see cref="RequestRejectedException"/> naming the field and the problem.</summary>
@@ -24,7 +25,7 @@ public static class RequestValidator
 
         if (prompt.Count + 1 > config.MaxSequenceLength)
         {
-            throw new RequestRejectedException(RejectionCodes.PromptTooLong,
+            throw new RequestRejectedException(RejectionReason.PromptTooLong,
                 $"Request '{id}': the prompt has {prompt.Count} tokens, but at most {config.MaxSequenceLength - 1} can run " +
                 $"(the model context is {config.MaxModelLength} tokens and the KV cache holds {config.KvCapacityTokens} " +
                 $"= {config.NumBlocks} blocks x {config.BlockSize}; one slot is kept for the first generated token).");
@@ -50,8 +51,8 @@ public static class RequestValidator
         }
     }
 
-    private static RequestRejectedException Invalid(string message) => new(RejectionCodes.InvalidField, message);
+    private static RequestRejectedException Invalid(string message) => new(RejectionReason.InvalidField, message);
 
     private static RequestRejectedException Sampling(string id, string message) =>
-        new(RejectionCodes.InvalidSampling, $"Request '{id}': Sampling.{message}");
+        new(RejectionReason.InvalidSampling, $"Request '{id}': Sampling.{message}");
 }

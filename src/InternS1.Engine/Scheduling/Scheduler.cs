@@ -11,7 +11,9 @@ namespace InternS1.Engine.Scheduling;
 /// runs past the encoder budget. When KV blocks run out, the lowest-priority, latest-arrived
 /// running sequence is preempted (its blocks freed, recomputed later). <see cref="Update"/> applies
 /// the runner's output: appends sampled tokens, registers full blocks in the prefix cache and
-/// finishes sequences. Single-threaded: only the engine thread calls it.
+/// finishes sequences on token-level ends (a stop token, MaxNewTokens, the longest sequence); text and
+/// stop strings are the <see cref="Output.OutputProcessor"/>'s. It trusts its requests: they are
+/// checked at admission (<see cref="RequestValidator"/>). Single-threaded: only the engine thread calls it.
 /// </summary>
 public sealed class Scheduler
 {
@@ -19,8 +21,7 @@ public sealed class Scheduler
     private readonly SortedSet<EngineSequence> _waiting = new(WaitingOrder.Instance);
     private readonly List<EngineSequence> _running = [];
     private readonly List<string> _finishedIds = [];
-    private readonly List<EngineResult> _results = [];
-    private readonly StopChecker _stop;
+    private readonly List<SequenceOutput> _endedWhileScheduling = [];
     private readonly TimeProvider _time;
     private long _nextArrival;
     private long _nextStep;
@@ -28,13 +29,11 @@ public sealed class Scheduler
     private int _tileBudget;
 
     /// <summary>Creates a scheduler and its KV cache manager.</summary>
-    public Scheduler(SchedulerConfig config, ITokenDecoder decoder, TimeProvider? time = null)
+    public Scheduler(SchedulerConfig config, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(config);
-        ArgumentNullException.ThrowIfNull(decoder);
         Config = config;
         _time = time ?? TimeProvider.System;
-        _stop = new StopChecker(decoder, config.MaxSequenceLength);
         KvCache = new KvCacheManager(config.NumBlocks, config.BlockSize, config.EnablePrefixCaching);
     }
 
@@ -54,44 +53,45 @@ public sealed class Scheduler
     public long NumPreemptions { get; private set; }
 
     /// <summary>True while a request is admitted or a result is not yet returned by <see cref="Update"/>.</summary>
-    public bool HasUnfinishedRequests => _live.Count > 0 || _results.Count > 0;
+    public bool HasUnfinishedRequests => _live.Count > 0 || _endedWhileScheduling.Count > 0;
 
     /// <summary>True when <paramref name="requestId"/> is admitted and not finished.</summary>
     public bool Contains(string requestId) => _live.ContainsKey(requestId);
 
-    /// <summary>Admits a request to the waiting queue.</summary>
+    /// <summary>Admits a request (already validated) to the waiting queue.</summary>
     /// <param name="request">The request.</param>
     /// <param name="arrivalTime">When the caller submitted it; null = now.</param>
-    /// <exception cref="RequestRejectedException">It can never run, or its id is already live.</exception>
+    /// <exception cref="RequestRejectedException">Its id is already live.</exception>
     public void Add(EngineRequest request, DateTimeOffset? arrivalTime = null)
     {
-        RequestValidator.Validate(request, Config);
+        ArgumentNullException.ThrowIfNull(request);
         if (_live.ContainsKey(request.RequestId))
-            throw new RequestRejectedException(RejectionCodes.InvalidField, $"Request '{request.RequestId}' is already running in this engine.");
+            throw new RequestRejectedException(RejectionReason.InvalidField, $"Request '{request.RequestId}' is already running in this engine.");
         var seq = new EngineSequence(request, _nextArrival++, arrivalTime ?? _time.GetUtcNow());
         _live.Add(seq.Id, seq);
         _waiting.Add(seq);
     }
 
-    /// <summary>Ends a request at once and frees its blocks.</summary>
-    /// <returns>Its result with <see cref="FinishReason.Aborted"/>, or null when it is not live.</returns>
-    public EngineResult? Abort(string requestId) =>
-        _live.TryGetValue(requestId, out var seq) ? Finish(seq, FinishReason.Aborted, queue: false) : null;
+    /// <summary>Ends a request at once with <paramref name="reason"/> (an abort, or a stop string the output
+    /// processor found) and frees its blocks.</summary>
+    /// <returns>How it ended, or null when it is not live.</returns>
+    public SequenceFinish? Finish(string requestId, FinishReason reason) =>
+        _live.TryGetValue(requestId, out var seq) ? Finish(seq, reason) : null;
 
     /// <summary>Aborts every waiting request (not holding blocks), e.g. when the engine drains.</summary>
-    public IReadOnlyList<EngineResult> AbortWaiting() =>
-        _waiting.ToList().Select(s => Finish(s, FinishReason.Aborted, queue: false)).ToArray();
+    public IReadOnlyList<SequenceFinish> AbortWaiting() =>
+        _waiting.ToList().Select(s => Finish(s, FinishReason.Aborted)).ToArray();
 
     /// <summary>Aborts every live request.</summary>
-    public IReadOnlyList<EngineResult> AbortAll() =>
-        _live.Values.ToList().Select(s => Finish(s, FinishReason.Aborted, queue: false)).ToArray();
+    public IReadOnlyList<SequenceFinish> AbortAll() =>
+        _live.Values.ToList().Select(s => Finish(s, FinishReason.Aborted)).ToArray();
 
     /// <summary>Chooses the work of the next step.</summary>
     public SchedulerOutput Schedule()
     {
         var now = _time.GetUtcNow();
         foreach (var late in _live.Values.Where(s => s.Request.Deadline <= now).ToList())
-            Finish(late, FinishReason.Deadline);
+            _endedWhileScheduling.Add(new SequenceOutput(late.Id, null, Finish(late, FinishReason.Deadline)));
 
         _tokenBudget = Config.MaxNumBatchedTokens;
         _tileBudget = Config.MaxEncoderTilesPerStep;
@@ -169,24 +169,28 @@ public sealed class Scheduler
     }
 
     /// <summary>Applies the runner's results of <paramref name="schedule"/>.</summary>
-    /// <returns>Every request that ended since the last call (including deadlines found by <see cref="Schedule"/>).</returns>
-    public IReadOnlyList<EngineResult> Update(SchedulerOutput schedule, ModelRunnerOutput output)
+    /// <returns>The requests that got a token or ended since the last call (deadlines found by
+    /// <see cref="Schedule"/> first), in that order.</returns>
+    public IReadOnlyList<SequenceOutput> Update(SchedulerOutput schedule, ModelRunnerOutput output)
     {
         var now = _time.GetUtcNow();
         var byId = new Dictionary<string, RequestOutput>(StringComparer.Ordinal);
         foreach (var o in output.Outputs) byId[o.RequestId] = o;
+        var outputs = new List<SequenceOutput>(_endedWhileScheduling.Count + schedule.Requests.Count);
+        outputs.AddRange(_endedWhileScheduling);
+        _endedWhileScheduling.Clear();
 
         foreach (var sr in schedule.Requests)
         {
             if (!_live.TryGetValue(sr.RequestId, out var seq) || seq.Status != SequenceStatus.Running) continue;
             if (!byId.TryGetValue(sr.RequestId, out var o))
             {
-                Finish(seq, FinishReason.Error, error: $"The model runner returned no output for request '{seq.Id}' in step {schedule.StepId}.");
+                outputs.Add(Failed(seq, $"The model runner returned no output for request '{seq.Id}' in step {schedule.StepId}."));
                 continue;
             }
             if (o.Error is not null)
             {
-                Finish(seq, FinishReason.Error, error: o.Error);
+                outputs.Add(Failed(seq, o.Error));
                 continue;
             }
 
@@ -195,19 +199,27 @@ public sealed class Scheduler
             if (!sr.Sample) continue;
             if (o.SampledTokenId is not { } token || (uint)token >= (uint)Config.VocabSize)
             {
-                Finish(seq, FinishReason.Error, error: $"The model runner sampled {o.SampledTokenId?.ToString() ?? "no token"} for request '{seq.Id}' in step {schedule.StepId}; expected an id in [0, {Config.VocabSize}).");
+                outputs.Add(Failed(seq, $"The model runner sampled {o.SampledTokenId?.ToString() ?? "no token"} for request '{seq.Id}' in step {schedule.StepId}; expected an id in [0, {Config.VocabSize})."));
                 continue;
             }
             seq.AppendToken(token);
             seq.FirstTokenTime ??= now;
-            var (reason, stopString) = _stop.Check(seq);
-            if (reason is { } r) Finish(seq, r, stopString);
+            outputs.Add(new SequenceOutput(seq.Id, token, CheckTokenStop(seq)));
         }
-
-        var results = _results.ToArray();
-        _results.Clear();
-        return results;
+        return outputs;
     }
+
+    /// <summary>Ends <paramref name="seq"/> when its newest token is a stop token (unless IgnoreEos), or it
+    /// reached MaxNewTokens or the longest sequence that can run (vLLM's <c>check_stop</c>); else null.</summary>
+    private SequenceFinish? CheckTokenStop(EngineSequence seq)
+    {
+        var s = seq.Request.Sampling;
+        if (!s.IgnoreEos && s.StopTokenIds.Contains(seq.AllTokens[^1])) return Finish(seq, FinishReason.Stop, stoppedOnToken: true);
+        if (seq.NumOutputTokens >= s.MaxNewTokens || seq.NumTokens >= Config.MaxSequenceLength) return Finish(seq, FinishReason.Length);
+        return null;
+    }
+
+    private SequenceOutput Failed(EngineSequence seq, string error) => new(seq.Id, null, Finish(seq, FinishReason.Error, error: error));
 
     /// <summary>The longest chunk of <paramref name="seq"/> from <paramref name="start"/> that fits the
     /// remaining token and encoder budgets, or null when nothing fits this step.</summary>
@@ -291,7 +303,7 @@ public sealed class Scheduler
         return new SchedulerOutput(_nextStep++, requests, finished);
     }
 
-    private EngineResult Finish(EngineSequence seq, FinishReason reason, string? stopString = null, string? error = null, bool queue = true)
+    private SequenceFinish Finish(EngineSequence seq, FinishReason reason, bool stoppedOnToken = false, string? error = null)
     {
         var wasScheduled = seq.FirstScheduledTime is not null;
         if (seq.Status == SequenceStatus.Running) _running.Remove(seq);
@@ -304,13 +316,12 @@ public sealed class Scheduler
         var now = _time.GetUtcNow();
         var started = seq.FirstScheduledTime ?? now;
         var firstToken = seq.FirstTokenTime ?? now;
-        var result = new EngineResult
+        return new SequenceFinish
         {
             RequestId = seq.Id,
+            Reason = reason,
+            StoppedOnToken = stoppedOnToken,
             OutputTokenIds = seq.OutputTokens.ToArray(),
-            OutputText = _stop.OutputText(seq, reason, stopString),
-            FinishReason = reason,
-            StopString = stopString,
             NumPromptTokens = seq.NumPromptTokens,
             NumCachedTokens = seq.NumCachedTokens,
             NumPreemptions = seq.NumPreemptions,
@@ -319,7 +330,5 @@ public sealed class Scheduler
             DecodeTime = seq.FirstTokenTime is null ? TimeSpan.Zero : now - firstToken,
             Error = error,
         };
-        if (queue) _results.Add(result);
-        return result;
     }
 }

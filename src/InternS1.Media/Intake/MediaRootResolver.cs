@@ -36,7 +36,10 @@ internal static class MediaRootResolver
     /// <summary>True when <paramref name="path"/> is strictly inside <paramref name="root"/> (both full paths).</summary>
     public static bool IsInside(string path, string root)
     {
+        // NOTE: a file-system root keeps its separator ("/"): everything below it is inside.
         var r = Path.TrimEndingDirectorySeparator(root);
+        if (r.EndsWith(Path.DirectorySeparatorChar))
+            return path.Length > r.Length && path.StartsWith(r, StringComparison.Ordinal);
         return path.Length > r.Length + 1
                && path.StartsWith(r, StringComparison.Ordinal)
                && path[r.Length] == Path.DirectorySeparatorChar;

@@ -9,20 +9,7 @@ namespace InternS1.Batch.Tests.Processes;
 [Trait("Category", "Service")]
 public class CliProcessTests
 {
-    private static async Task<(int Exit, string Out, string Err)> RunAsync(IDictionary<string, string> env, params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "interns1.dll"), .. args])
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
-        foreach (var (k, v) in env)
-            info.Environment[k] = v;
-        using var p = Process.Start(info)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        return (p.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int Exit, string Out, string Err)> RunAsync(IDictionary<string, string> env, params string[] args) => CliRun.RunAsync(env, args);
 
     [Fact]
     public async Task Submit_status_export_and_dead_letters_work_from_the_command_line()

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using InternS1.Batch.Cli.Commands.Bench;
 using InternS1.Batch.Tests.Infrastructure;
 using InternS1.Batch.TestWorker;
@@ -92,10 +91,7 @@ public class WorkerHostTests
     public async Task The_health_endpoint_reports_live_and_ready_with_the_database_check()
     {
         await using var env = await ScratchEnvironment.CreateAsync(TestServices.Postgres, TestServices.RabbitMq, "t_health", default);
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var port = MetricsScrape.FreePort();
         await using var worker = await InProcessWorker.StartAsync(env.ConnectionString, env.Queue("health"), new DeterministicTestExecutor(),
             new Dictionary<string, string?> { ["Worker:HealthPort"] = port.ToString() });
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
@@ -116,6 +112,34 @@ public class WorkerHostTests
         Assert.Contains("\"postgres\"", ready);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/other")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("127.0.0.1")]
+    public async Task With_the_metrics_port_set_the_worker_starts_and_serves_its_metrics_on_that_port(string? host)
+    {
+        await using var env = await ScratchEnvironment.CreateAsync(TestServices.Postgres, TestServices.RabbitMq, "t_metrics", default);
+        var queue = env.Queue("metrics");
+        var port = MetricsScrape.FreePort();
+        var settings = new Dictionary<string, string?> { ["Worker:MetricsPort"] = port.ToString() };
+        if (host is not null)
+            settings["Worker:MetricsHost"] = host;
+        await using var worker = await InProcessWorker.StartAsync(env.ConnectionString, queue, new DeterministicTestExecutor(), settings);
+        await Broker.PublishRawAsync(queue, Jobs.Text("metered-1", "metrics", "c1", "count me").ToJsonString());
+        await Broker.PublishRawAsync(queue, Jobs.Text("metered-2", "metrics", "c2", "and me").ToJsonString());
+
+        // The deterministic executor answers "echo: count me" / "echo: and me": 3 completion words each.
+        var values = await MetricsScrape.UntilAsync($"http://127.0.0.1:{port}/metrics",
+            v => v.GetValueOrDefault("interns1_jobs_completed_total") == 2, TimeSpan.FromSeconds(30));
+        Assert.Equal(2, values["interns1_jobs_received_total"]);
+        Assert.Equal(6, values["interns1_tokens_completion_total"]);
+        Assert.Equal(0, values["interns1_jobs_in_flight"]);
+
+        // Every interface by default; a named host answers only requests addressed to it.
+        using var http = new HttpClient();
+        var byName = await http.GetAsync($"http://localhost:{port}/metrics");
+        Assert.Equal(host is null ? HttpStatusCode.OK : HttpStatusCode.NotFound, byName.StatusCode);
     }
 
     [Fact]

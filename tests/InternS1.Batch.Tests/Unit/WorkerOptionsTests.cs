@@ -35,4 +35,21 @@ public class WorkerOptionsTests
         Assert.Equal([TimeSpan.FromMilliseconds(100)], options.EffectiveRetryIntervals);
         Assert.Single(Errors(new WorkerOptions { RetryIntervals = [TimeSpan.FromHours(2)] }));
     }
+
+    [Theory]
+    [InlineData("*", true)]
+    [InlineData("127.0.0.1", true)]
+    [InlineData("metrics.internal", true)]
+    [InlineData("[::1]", true)]
+    [InlineData("http://host", false)]
+    [InlineData("+", false)]
+    [InlineData("", false)]
+    public void The_metrics_host_is_every_interface_a_host_name_or_an_address(string host, bool valid)
+    {
+        var errors = Errors(new WorkerOptions { MetricsHost = host });
+        if (valid)
+            Assert.Empty(errors);
+        else
+            Assert.Contains(errors, e => e.Contains("Worker:MetricsHost") || e.Contains("MetricsHost"));
+    }
 }

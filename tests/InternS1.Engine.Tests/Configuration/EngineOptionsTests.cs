@@ -17,18 +17,10 @@ public sealed class EngineOptionsTests
     [Fact]
     public void Out_of_range_settings_are_named()
     {
-        var options = new EngineOptions { MaxNumSeqs = 0, KvCacheMemoryFraction = 1.5, DrainTimeout = TimeSpan.FromSeconds(-1) };
+        var options = new EngineOptions { MaxNumSeqs = 0, KvCacheMemoryFraction = 1.5, BlockSize = 0 };
         var ex = Assert.Throws<ValidationException>(options.ValidateOrThrow);
         Assert.Contains("Engine:MaxNumSeqs", ex.Message);
         Assert.Contains("Engine:KvCacheMemoryFraction", ex.Message);
-        Assert.Contains("Engine:DrainTimeout", ex.Message);
-    }
-
-    [Fact]
-    public void Consumer_concurrency_is_max_num_seqs_plus_the_waiting_margin()
-    {
-        var c = ConsumerConcurrency.From(new EngineOptions { MaxNumSeqs = 64, WaitingMargin = 16 });
-        Assert.Equal(80, c.ConcurrentMessageLimit);
-        Assert.Equal(80, c.PrefetchCount);
+        Assert.Contains("Engine:BlockSize", ex.Message);
     }
 }

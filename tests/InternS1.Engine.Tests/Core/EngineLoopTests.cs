@@ -58,7 +58,7 @@ public sealed class EngineLoopTests
         loop.Start();
 
         var ex = await Assert.ThrowsAsync<RequestRejectedException>(() => loop.GenerateAsync(Request("big", Prompt(1, 40))));
-        Assert.Equal("prompt_too_long", ex.Code);
+        Assert.Equal(RejectionReason.PromptTooLong, ex.Reason);
         Assert.Contains("40 tokens", ex.Message);
         Assert.Empty(h.Runner.Steps);
     }

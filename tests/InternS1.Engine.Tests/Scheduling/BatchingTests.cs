@@ -87,14 +87,14 @@ public sealed class BatchingTests
         h.Core.AddRequest(Request("fits", Prompt(1, 11), 1));
 
         var ex = Assert.Throws<RequestRejectedException>(() => h.Core.AddRequest(Request("long", Prompt(2, 12), 1)));
-        Assert.Equal("prompt_too_long", ex.Code);
+        Assert.Equal(RejectionReason.PromptTooLong, ex.Reason);
         Assert.Contains("'long'", ex.Message);
         Assert.Contains("12 tokens", ex.Message);
         Assert.Contains("at most 11", ex.Message);
 
         var big = new EngineHarness(Options(blocks: 4, blockSize: 4), maxModelLength: 1000);
         var ex2 = Assert.Throws<RequestRejectedException>(() => big.Core.AddRequest(Request("huge", Prompt(3, 16), 1)));
-        Assert.Equal("prompt_too_long", ex2.Code);
+        Assert.Equal(RejectionReason.PromptTooLong, ex2.Reason);
         Assert.Contains("KV cache holds 16", ex2.Message);
         big.Core.AddRequest(Request("edge", Prompt(3, 15), 5));
 
@@ -109,14 +109,14 @@ public sealed class BatchingTests
     {
         var h = new EngineHarness(Options());
         var badToken = Assert.Throws<RequestRejectedException>(() => h.Core.AddRequest(Request("t", [5, 1000, 7])));
-        Assert.Equal("invalid_field", badToken.Code);
+        Assert.Equal(RejectionReason.InvalidField, badToken.Reason);
         Assert.Contains("PromptTokenIds[1] = 1000", badToken.Message);
 
         var badMax = Assert.Throws<RequestRejectedException>(() => h.Core.AddRequest(Request("m", [5, 6], maxNewTokens: 0)));
-        Assert.Equal("invalid_sampling", badMax.Code);
+        Assert.Equal(RejectionReason.InvalidSampling, badMax.Reason);
         Assert.Contains("MaxNewTokens", badMax.Message);
 
         h.Core.AddRequest(Request("dup", [5, 6]));
-        Assert.Equal("invalid_field", Assert.Throws<RequestRejectedException>(() => h.Core.AddRequest(Request("dup", [5, 6]))).Code);
+        Assert.Equal(RejectionReason.InvalidField, Assert.Throws<RequestRejectedException>(() => h.Core.AddRequest(Request("dup", [5, 6]))).Reason);
     }
 }

@@ -66,6 +66,25 @@ public sealed class FinishTests
     }
 
     [Fact]
+    public void A_stop_string_ends_the_job_in_the_step_that_completes_it_and_frees_its_blocks()
+    {
+        var seed = Enumerable.Range(0, 100).First(s => PatternReference.TargetLength(Prompt(s, 5), 0) >= 4);
+        var prompt = Prompt(seed, 5);
+        var expected = PatternReference.Expected(prompt, 0, 64);
+        var h = new EngineHarness(Options());
+        h.Core.AddRequest(Request("s", prompt, stopStrings: [TestDecoder.Text(expected[1])]));
+
+        Assert.Empty(h.Core.Step()); // the prompt and output token 0
+        var ended = Assert.Single(h.Core.Step()); // token 1 completes the stop string
+
+        Assert.Equal((FinishReason.Stop, 2), (ended.FinishReason, ended.OutputTokenIds.Count));
+        Assert.Equal(TestDecoder.Text(expected[0]), ended.OutputText);
+        Assert.Equal(0, h.Core.Scheduler.KvCache.Pool.NumUsedBlocks);
+        Assert.False(h.Core.HasUnfinishedRequests);
+        h.Core.AddRequest(Request("s", prompt)); // the id is free again
+    }
+
+    [Fact]
     public void The_eos_token_is_counted_but_not_in_the_text()
     {
         var h = new EngineHarness(Options());

@@ -4,11 +4,11 @@ using InternS1.Batch.Cli.ModelRuntime;
 using InternS1.Batch.Contracts.Chat;
 using InternS1.Batch.Contracts.Jobs;
 using InternS1.Batch.Worker.Execution;
-using InternS1.Batch.Worker.Preparation;
-using InternS1.Engine.Configuration;
-using InternS1.Media;
+using InternS1.Batch.Worker.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace InternS1.Batch.Cli.Commands.Model;
 
@@ -62,18 +62,25 @@ public static class GenerateCommand
                 },
             };
 
-            using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
-            ModelRuntime.ModelRuntime runtime;
+            // The worker's own engine composition (AddInternS1Engine) in a small host: same preparation,
+            // engine and parsing; only the model options and a small KV budget come from the command line.
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Engine:MaxNumSeqs"] = "4",
+                ["Engine:KvCacheMemoryFraction"] = "0.1",
+                // NOTE: the command reads the user's own files, so every local path is allowed here;
+                // the worker confines paths to Media:MediaRoot.
+                ["Media:MediaRoot"] = "/",
+            });
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+            var modelOptions = new ModelOptions { Path = parse.GetValue(model), Dtype = parse.GetValue(dtype)! };
+            builder.Services.AddInternS1Engine(builder.Configuration, sp => new TorchModelRunnerFactory(
+                modelOptions, sp.GetRequiredService<ILoggerFactory>(), m => Console.Error.WriteLine($"[interns1] {m}")));
+            using var host = builder.Build();
             try
             {
-                runtime = await ModelRuntime.ModelRuntime.StartAsync(
-                    new ModelOptions { Path = parse.GetValue(model), Dtype = parse.GetValue(dtype)! },
-                    new EngineOptions { MaxNumSeqs = 4, KvCacheMemoryFraction = 0.1 },
-                    new JobExecutionOptions(),
-                    // NOTE: the command reads the user's own files, so every local path is allowed here;
-                    // the worker confines paths to Media:MediaRoot.
-                    new MediaOptions { MediaRoot = "/" },
-                    loggers, m => Console.Error.WriteLine($"[interns1] {m}"), ct);
+                await host.StartAsync(ct);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -81,9 +88,9 @@ public static class GenerateCommand
                 return 1;
             }
 
-            await using (runtime)
+            try
             {
-                var outcome = await runtime.Executor.ExecuteAsync(job, ct);
+                var outcome = await host.Services.GetRequiredService<IPromptJobExecutor>().ExecuteAsync(job, ct);
                 switch (outcome)
                 {
                     case JobOutcome.Rejected rejected:
@@ -106,6 +113,10 @@ public static class GenerateCommand
                     default:
                         throw new InvalidOperationException($"unknown outcome {outcome}");
                 }
+            }
+            finally
+            {
+                await host.StopAsync(CancellationToken.None);
             }
         });
         return command;

@@ -1,0 +1,29 @@
+using OpenTelemetry.Exporter;
+
+namespace InternS1.Batch.Worker.Telemetry;
+
+/// <summary>Sets up the Prometheus listener on <c>Worker:MetricsHost</c> and <c>Worker:MetricsPort</c>.</summary>
+internal static class PrometheusEndpoint
+{
+    /// <summary>The host value that means every interface.</summary>
+    public const string AnyHost = "*";
+
+    /// <summary>Points <paramref name="options"/> at <paramref name="host"/>:<paramref name="port"/>.</summary>
+    public static void Configure(PrometheusHttpListenerOptions options, string host, int port)
+    {
+        options.Port = port;
+        if (host != AnyHost)
+        {
+            options.Host = host;
+            return;
+        }
+        // NOTE: the exporter builds a URI from Host, and "*" is no host name ("Invalid URI: The hostname could not
+        // be parsed" stopped the worker); for every interface the listener's prefix is replaced after it is built.
+        options.ConfigureHttpListener = (o, listener) =>
+        {
+            var path = "/" + (o.ScrapeEndpointPath ?? "/metrics").Trim('/') + "/";
+            listener.Prefixes.Clear();
+            listener.Prefixes.Add($"http://{AnyHost}:{port}{path}");
+        };
+    }
+}
