@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using InternS1.Batch.Cli.Commands.Bench;
 using InternS1.Batch.Tests.Infrastructure;
+using InternS1.Batch.Worker.Scratch;
 
 namespace InternS1.Batch.Tests.Processes;
 

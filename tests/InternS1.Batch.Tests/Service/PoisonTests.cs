@@ -1,10 +1,10 @@
 using System.Text.Json.Nodes;
-using InternS1.Batch.Cli.Commands.Bench;
 using InternS1.Batch.Cli.Reporting;
 using InternS1.Batch.Cli.Submission;
-using InternS1.Batch.Tests.Infrastructure;
 using InternS1.Batch.TestWorker;
+using InternS1.Batch.Tests.Infrastructure;
 using InternS1.Batch.Worker.Messaging;
+using InternS1.Batch.Worker.Scratch;
 using Npgsql;
 
 namespace InternS1.Batch.Tests.Service;

@@ -1,5 +1,5 @@
-using InternS1.Batch.Cli.Commands.Bench;
 using InternS1.Batch.Tests.Infrastructure;
+using InternS1.Batch.Worker.Scratch;
 using Npgsql;
 
 namespace InternS1.Batch.Tests.Service;

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
+using InternS1.Batch.Benchmarks.Media;
 using InternS1.Batch.Cli.EmbeddedModel;
 using InternS1.Engine.Torch.Modeling.Vision;
-using InternS1.Media.Benchmarks;
 using static TorchSharp.torch;
 
 namespace InternS1.Batch.Cli.Commands.Bench;
