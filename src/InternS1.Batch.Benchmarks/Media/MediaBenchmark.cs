@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using FFMpegCore;
+using InternS1.Media;
 using InternS1.Media.Config;
 using InternS1.Media.Images;
 using InternS1.Media.Video;
-using InternS1.Media;
 using SkiaSharp;
 
 namespace InternS1.Batch.Benchmarks.Media;

@@ -1,7 +1,7 @@
 using InternS1.Batch.Contracts.Jobs;
+using InternS1.Batch.Storage;
 using InternS1.Batch.Storage.Entities;
 using InternS1.Batch.Storage.Ledger;
-using InternS1.Batch.Storage;
 using InternS1.Batch.Worker.Consumers;
 using InternS1.Batch.Worker.Execution;
 using MassTransit;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using InternS1.Batch.Cli.Composition;
-using InternS1.Batch.Cli.Export;
+using InternS1.Batch.Storage.Export;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 

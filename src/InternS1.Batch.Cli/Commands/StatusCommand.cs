@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using InternS1.Batch.Cli.Composition;
 using InternS1.Batch.Cli.Reporting;
+using InternS1.Batch.Storage.Reporting;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Spectre.Console;

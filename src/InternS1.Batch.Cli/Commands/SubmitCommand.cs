@@ -1,10 +1,11 @@
 using System.CommandLine;
 using InternS1.Batch.Cli.Composition;
 using InternS1.Batch.Cli.Reporting;
-using InternS1.Batch.Cli.Submission;
 using InternS1.Batch.Storage.Ledger;
+using InternS1.Batch.Storage.Reporting;
 using InternS1.Batch.Worker.Messaging;
 using InternS1.Batch.Worker.Options;
+using InternS1.Batch.Worker.Submission;
 using InternS1.Batch.Worker.Validation;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

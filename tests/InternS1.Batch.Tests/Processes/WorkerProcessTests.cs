@@ -1,5 +1,5 @@
-using InternS1.Batch.Cli.Submission;
 using InternS1.Batch.Tests.Infrastructure;
+using InternS1.Batch.Worker.Messaging;
 using InternS1.Batch.Worker.Scratch;
 
 namespace InternS1.Batch.Tests.Processes;

@@ -1,5 +1,5 @@
-using System.Text.Json.Nodes;
 using System.Text;
+using System.Text.Json.Nodes;
 using InternS1.Batch.TestWorker;
 using InternS1.Batch.Tests.Infrastructure;
 using InternS1.Batch.Worker.Scratch;

@@ -1,12 +1,12 @@
 using System.Text.Json.Nodes;
-using InternS1.Batch.Cli.Export;
-using InternS1.Batch.Cli.Reporting;
-using InternS1.Batch.Cli.Submission;
+using InternS1.Batch.Storage.Export;
 using InternS1.Batch.Storage.Ledger;
+using InternS1.Batch.Storage.Reporting;
 using InternS1.Batch.TestWorker;
 using InternS1.Batch.Tests.Infrastructure;
 using InternS1.Batch.Worker.Options;
 using InternS1.Batch.Worker.Scratch;
+using InternS1.Batch.Worker.Submission;
 using InternS1.Batch.Worker.Validation;
 using Npgsql;
 

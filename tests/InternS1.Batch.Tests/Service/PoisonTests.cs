@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
-using InternS1.Batch.Cli.Reporting;
-using InternS1.Batch.Cli.Submission;
+using InternS1.Batch.Storage.Reporting;
 using InternS1.Batch.TestWorker;
 using InternS1.Batch.Tests.Infrastructure;
 using InternS1.Batch.Worker.Messaging;
@@ -93,7 +92,7 @@ public class PoisonTests
         await File.WriteAllBytesAsync(Path.Combine(media, "missing.png"), [1]);
         await using (var publisher = await JobPublisher.ConnectAsync(TestServices.RabbitMq, queue, default))
         {
-            var (requeued, _) = await new DeadLetterStore(dataSource).RequeueAsync(ds, "media_unreadable", publisher, default);
+            var (requeued, _) = await new DeadLetterStore(dataSource).RequeueAsync(ds, "media_unreadable", publisher.PublishAsync, default);
             Assert.Equal(1, requeued);
         }
         await TestServices.WaitUntilAsync(async () => await Database.CountAsync(env.ConnectionString, "SELECT count(*) FROM results WHERE job_id = 'p-media'") == 1,

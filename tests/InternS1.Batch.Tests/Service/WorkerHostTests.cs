@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using System.Net;
+using System.Net.Sockets;
 using InternS1.Batch.TestWorker;
 using InternS1.Batch.Tests.Infrastructure;
 using InternS1.Batch.Worker.Hosting;

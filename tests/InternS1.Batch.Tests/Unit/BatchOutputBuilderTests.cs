@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using InternS1.Batch.Cli.Export;
+using InternS1.Batch.Storage.Export;
 
 namespace InternS1.Batch.Tests.Unit;
 

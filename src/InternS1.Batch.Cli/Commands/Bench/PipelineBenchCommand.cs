@@ -1,12 +1,12 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Text.Json.Nodes;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using InternS1.Batch.Benchmarks.Pipeline;
-using InternS1.Batch.Cli.Submission;
+using InternS1.Batch.Contracts.Batch;
+using InternS1.Batch.Storage;
 using InternS1.Batch.Storage.Ledger;
 using InternS1.Batch.Storage.Writing;
-using InternS1.Batch.Storage;
 using InternS1.Batch.Worker.Execution;
 using InternS1.Batch.Worker.Hosting;
 using InternS1.Batch.Worker.Messaging;

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using InternS1.Batch.Cli.Composition;
 using InternS1.Batch.Cli.Reporting;
-using InternS1.Batch.Cli.Submission;
+using InternS1.Batch.Storage.Reporting;
 using InternS1.Batch.Worker.Messaging;
 using InternS1.Batch.Worker.Options;
 using Microsoft.Extensions.DependencyInjection;
@@ -68,7 +68,7 @@ public static class DeadLettersCommand
             var queue = services.GetRequiredService<IOptions<WorkerOptions>>().Value.QueueName;
             await using var publisher = await JobPublisher.ConnectAsync(services.GetRequiredService<RabbitMqAddress>(), queue, ct);
             var (requeued, skipped) = await new DeadLetterStore(services.GetRequiredService<NpgsqlDataSource>())
-                .RequeueAsync(parseResult.GetValue(dataset), parseResult.GetValue(reason), publisher, ct);
+                .RequeueAsync(parseResult.GetValue(dataset), parseResult.GetValue(reason), publisher.PublishAsync, ct);
             foreach (var s in skipped)
                 Console.Error.WriteLine($"skipped {s}");
             Console.WriteLine($"Requeued {requeued} job(s) to {queue}; skipped {skipped.Count}.");

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace InternS1.Batch.Cli.Submission;
+namespace InternS1.Batch.Contracts.Batch;
 
 /// <summary>Maps the <c>body</c> of an OpenAI Batch chat-completions line to a native job:
 /// <c>messages</c>, <c>tools</c>, <c>metadata</c> as they are; <c>temperature</c>, <c>top_p</c>, <c>top_k</c>,

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace InternS1.Batch.Cli.Reporting;
+namespace InternS1.Batch.Storage.Reporting;
 
 /// <summary>An open dead letter as listed by <c>interns1 dead-letters list</c>.</summary>
 public sealed record DeadLetterRow

@@ -1,4 +1,4 @@
-namespace InternS1.Batch.Cli.Submission;
+namespace InternS1.Batch.Contracts.Batch;
 
 /// <summary>A line that refuses the whole file.</summary>
 public sealed record JobFileProblem(int LineNumber, string Message)

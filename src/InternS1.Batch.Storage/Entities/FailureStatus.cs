@@ -1,7 +1,6 @@
 using InternS1.Batch.Contracts.Failures;
-using InternS1.Batch.Storage.Entities;
 
-namespace InternS1.Batch.Worker.Consumers;
+namespace InternS1.Batch.Storage.Entities;
 
 /// <summary>Maps a dead letter's reason code to the job's terminal status.</summary>
 public static class FailureStatus

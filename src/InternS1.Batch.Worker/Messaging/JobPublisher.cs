@@ -1,9 +1,8 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using InternS1.Batch.Worker.Messaging;
 using RabbitMQ.Client;
 
-namespace InternS1.Batch.Cli.Submission;
+namespace InternS1.Batch.Worker.Messaging;
 
 /// <summary>
 /// Publishes job JSON to the job queue's exchange with publisher confirms (each publish completes when the

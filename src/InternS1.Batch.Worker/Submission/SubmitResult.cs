@@ -1,4 +1,6 @@
-namespace InternS1.Batch.Cli.Submission;
+using InternS1.Batch.Contracts.Batch;
+
+namespace InternS1.Batch.Worker.Submission;
 
 /// <summary>What <see cref="JobSubmitter.SubmitAsync"/> did: either refused the file (problems, nothing
 /// published) or published every job.</summary>

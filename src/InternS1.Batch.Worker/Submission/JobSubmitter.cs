@@ -1,11 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using InternS1.Batch.Contracts.Batch;
 using InternS1.Batch.Storage.Ledger;
 using InternS1.Batch.Worker.Consumers;
 using InternS1.Batch.Worker.Messaging;
 using InternS1.Batch.Worker.Validation;
 
-namespace InternS1.Batch.Cli.Submission;
+namespace InternS1.Batch.Worker.Submission;
 
 /// <summary>
 /// <c>interns1 submit</c> without the console: read the whole file, refuse it if any line is structurally

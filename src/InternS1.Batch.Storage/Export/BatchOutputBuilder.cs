@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using InternS1.Batch.Contracts.Batch;
 
-namespace InternS1.Batch.Cli.Export;
+namespace InternS1.Batch.Storage.Export;
 
 /// <summary>
 /// Builds OpenAI Batch output lines: a succeeded job becomes

@@ -1,9 +1,8 @@
 using System.Text.Json.Nodes;
-using InternS1.Batch.Cli.Submission;
 using InternS1.Batch.Storage.Entities;
 using Npgsql;
 
-namespace InternS1.Batch.Cli.Reporting;
+namespace InternS1.Batch.Storage.Reporting;
 
 /// <summary>Lists open dead letters and requeues them (the loop back from <c>dead_letters</c> to the queue).</summary>
 public sealed class DeadLetterStore(NpgsqlDataSource dataSource)
@@ -36,10 +35,10 @@ public sealed class DeadLetterStore(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Requeues the open dead letters that hold a job (a JSON object with a <c>job_id</c>): marks the dead
-    /// letter requeued and the job <c>queued</c> in one transaction, then publishes the job with confirms.
+    /// letter requeued and the job <c>queued</c> in one transaction, then publishes the job with <paramref name="publish"/> (job id, job JSON).
     /// If the publish fails, the marks are undone. Returns (requeued, skipped with the reason).
     /// </summary>
-    public async Task<(int Requeued, IReadOnlyList<string> Skipped)> RequeueAsync(string? dataset, string? reason, JobPublisher publisher, CancellationToken ct)
+    public async Task<(int Requeued, IReadOnlyList<string> Skipped)> RequeueAsync(string? dataset, string? reason, Func<string, string, CancellationToken, Task> publish, CancellationToken ct)
     {
         var rows = await ListAsync(dataset, reason, ct);
         var skipped = new List<string>();
@@ -55,7 +54,7 @@ public sealed class DeadLetterStore(NpgsqlDataSource dataSource)
             await MarkAsync(row, requeue: true, ct);
             try
             {
-                await publisher.PublishAsync(row.JobId, job, ct);
+                await publish(row.JobId, job.ToJsonString(), ct);
                 requeued++;
             }
             catch
@@ -84,7 +83,7 @@ public sealed class DeadLetterStore(NpgsqlDataSource dataSource)
         {
             job.Parameters.AddWithValue("job_id", row.JobId);
             if (!requeue)
-                job.Parameters.AddWithValue("status", Worker.Consumers.FailureStatus.For(row.ReasonCode));
+                job.Parameters.AddWithValue("status", FailureStatus.For(row.ReasonCode));
             await job.ExecuteNonQueryAsync(ct);
         }
         await tx.CommitAsync(ct);

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace InternS1.Batch.Cli.Reporting;
+namespace InternS1.Batch.Storage.Reporting;
 
 /// <summary>A row of the <c>dataset_progress</c> view (total = succeeded + failed + dead_lettered + pending).</summary>
 public sealed record DatasetProgress

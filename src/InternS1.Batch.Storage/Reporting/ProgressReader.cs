@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace InternS1.Batch.Cli.Reporting;
+namespace InternS1.Batch.Storage.Reporting;
 
 /// <summary>Reads the <c>dataset_progress</c> view.</summary>
 public sealed class ProgressReader(NpgsqlDataSource dataSource)

@@ -1,7 +1,7 @@
 using InternS1.Batch.Storage.Entities;
 using Npgsql;
 
-namespace InternS1.Batch.Cli.Export;
+namespace InternS1.Batch.Storage.Export;
 
 /// <summary>Streams the finished jobs of a dataset in submission order, with their result or dead letter.</summary>
 public sealed class ExportReader(NpgsqlDataSource dataSource)

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace InternS1.Batch.Cli.Submission;
+namespace InternS1.Batch.Contracts.Batch;
 
 /// <summary>
 /// Reads a submit file (JSON Lines): native job lines (<c>{custom_id, messages, sampling, ...}</c>) and

@@ -1,4 +1,4 @@
-namespace InternS1.Batch.Cli.Export;
+namespace InternS1.Batch.Storage.Export;
 
 /// <summary>One finished job as read for export: its result and usage, or its open dead letter.</summary>
 public sealed record ExportRow
