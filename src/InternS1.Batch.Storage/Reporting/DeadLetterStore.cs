@@ -1,91 +1,90 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using InternS1.Batch.Storage.Entities;
-using Npgsql;
+using Microsoft.EntityFrameworkCore;
 
 namespace InternS1.Batch.Storage.Reporting;
 
 /// <summary>Lists open dead letters and requeues them (the loop back from <c>dead_letters</c> to the queue).</summary>
-public sealed class DeadLetterStore(NpgsqlDataSource dataSource)
+public sealed class DeadLetterStore(IDbContextFactory<InternS1DbContext> contexts)
 {
     /// <summary>Open dead letters (not requeued), oldest first, optionally of one dataset and/or reason.</summary>
     public async Task<IReadOnlyList<DeadLetterRow>> ListAsync(string? dataset, string? reason, CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand("""
-            SELECT id, job_id, dataset, custom_id, reason_code, message, attempts, source, created_at, payload::text
-            FROM dead_letters
-            WHERE requeued_at IS NULL AND (@dataset::text IS NULL OR dataset = @dataset::text) AND (@reason::text IS NULL OR reason_code = @reason::text)
-            ORDER BY id
-            """);
-        cmd.Parameters.AddWithValue("dataset", (object?)dataset ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("reason", (object?)reason ?? DBNull.Value);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        var rows = new List<DeadLetterRow>();
-        while (await reader.ReadAsync(ct))
-        {
-            rows.Add(new DeadLetterRow
+        await using var db = await contexts.CreateDbContextAsync(ct).ConfigureAwait(false);
+        var open = db.DeadLetters.AsNoTracking().Where(d => d.RequeuedAt == null);
+        if (dataset is not null)
+            open = open.Where(d => d.Dataset == dataset);
+        if (reason is not null)
+            open = open.Where(d => d.ReasonCode == reason);
+        return await open.OrderBy(d => d.Id)
+            .Select(d => new DeadLetterRow
             {
-                Id = reader.GetInt64(0), JobId = reader.GetString(1),
-                Dataset = reader.IsDBNull(2) ? null : reader.GetString(2), CustomId = reader.IsDBNull(3) ? null : reader.GetString(3),
-                ReasonCode = reader.GetString(4), Message = reader.GetString(5), Attempts = reader.GetInt32(6),
-                Source = reader.GetString(7), CreatedAt = reader.GetDateTime(8), Payload = reader.GetString(9),
-            });
-        }
-        return rows;
+                Id = d.Id, JobId = d.JobId, Dataset = d.Dataset, CustomId = d.CustomId, ReasonCode = d.ReasonCode, Message = d.Message,
+                Attempts = d.Attempts, Source = d.Source, CreatedAt = d.CreatedAt, Payload = d.Payload,
+            })
+            .ToListAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Requeues the open dead letters that hold a job (a JSON object with a <c>job_id</c>): marks the dead
-    /// letter requeued and the job <c>queued</c> in one transaction, then publishes the job with <paramref name="publish"/> (job id, job JSON).
-    /// If the publish fails, the marks are undone. Returns (requeued, skipped with the reason).
+    /// letter requeued and the job <c>queued</c> in one transaction, then publishes the job with
+    /// <paramref name="publish"/> (job id, job JSON). If the publish fails, the marks are undone (the job gets
+    /// its terminal status back) and the exception propagates. Returns (requeued, skipped with the reason).
     /// </summary>
-    public async Task<(int Requeued, IReadOnlyList<string> Skipped)> RequeueAsync(string? dataset, string? reason, Func<string, string, CancellationToken, Task> publish, CancellationToken ct)
+    public async Task<(int Requeued, IReadOnlyList<string> Skipped)> RequeueAsync(string? dataset, string? reason,
+        Func<string, string, CancellationToken, Task> publish, CancellationToken ct)
     {
-        var rows = await ListAsync(dataset, reason, ct);
+        var rows = await ListAsync(dataset, reason, ct).ConfigureAwait(false);
         var skipped = new List<string>();
         var requeued = 0;
         foreach (var row in rows)
         {
-            if (JsonNode.Parse(row.Payload) is not JsonObject job || job["job_id"]?.GetValueKind() != System.Text.Json.JsonValueKind.String
+            if (JsonNode.Parse(row.Payload) is not JsonObject job || job["job_id"]?.GetValueKind() != JsonValueKind.String
                 || row.JobId.StartsWith("message:", StringComparison.Ordinal))
             {
                 skipped.Add($"{row.JobId}: the message could not be read as a job, so it cannot be requeued");
                 continue;
             }
-            await MarkAsync(row, requeue: true, ct);
+            await MarkRequeuedAsync(row, ct).ConfigureAwait(false);
             try
             {
-                await publish(row.JobId, job.ToJsonString(), ct);
+                await publish(row.JobId, job.ToJsonString(), ct).ConfigureAwait(false);
                 requeued++;
             }
             catch
             {
-                await MarkAsync(row, requeue: false, ct);
+                await UndoAsync(row, ct).ConfigureAwait(false);
                 throw;
             }
         }
         return (requeued, skipped);
     }
 
-    private async Task MarkAsync(DeadLetterRow row, bool requeue, CancellationToken ct)
+    /// <summary>The dead letter requeued now, the job <c>queued</c> again (unless it succeeded meanwhile).</summary>
+    private async Task MarkRequeuedAsync(DeadLetterRow row, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        await using (var dl = new NpgsqlCommand(requeue
-            ? "UPDATE dead_letters SET requeued_at = now() WHERE id = @id"
-            : "UPDATE dead_letters SET requeued_at = NULL WHERE id = @id", connection, tx))
-        {
-            dl.Parameters.AddWithValue("id", row.Id);
-            await dl.ExecuteNonQueryAsync(ct);
-        }
-        await using (var job = new NpgsqlCommand(requeue
-            ? $"UPDATE jobs SET status = '{JobStatus.Queued}', finished_at = NULL WHERE id = @job_id AND status <> '{JobStatus.Succeeded}'"
-            : "UPDATE jobs j SET status = @status, finished_at = now() WHERE id = @job_id AND status = 'queued'", connection, tx))
-        {
-            job.Parameters.AddWithValue("job_id", row.JobId);
-            if (!requeue)
-                job.Parameters.AddWithValue("status", FailureStatus.For(row.ReasonCode));
-            await job.ExecuteNonQueryAsync(ct);
-        }
-        await tx.CommitAsync(ct);
+        await using var db = await contexts.CreateDbContextAsync(ct).ConfigureAwait(false);
+        await using var tx = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
+        // NOTE: DateTime.UtcNow inside the setter expression is translated to the server's now().
+        await db.DeadLetters.Where(d => d.Id == row.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.RequeuedAt, d => (DateTime?)DateTime.UtcNow), ct).ConfigureAwait(false);
+        await db.Jobs.Where(j => j.Id == row.JobId && j.Status != JobStatus.Succeeded)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Queued).SetProperty(j => j.FinishedAt, (DateTime?)null), ct).ConfigureAwait(false);
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Reverts <see cref="MarkRequeuedAsync"/>: the dead letter open again, a still-queued job back to the
+    /// terminal status of its reason.</summary>
+    private async Task UndoAsync(DeadLetterRow row, CancellationToken ct)
+    {
+        var status = FailureStatus.For(row.ReasonCode);
+        await using var db = await contexts.CreateDbContextAsync(ct).ConfigureAwait(false);
+        await using var tx = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
+        await db.DeadLetters.Where(d => d.Id == row.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.RequeuedAt, (DateTime?)null), ct).ConfigureAwait(false);
+        await db.Jobs.Where(j => j.Id == row.JobId && j.Status == JobStatus.Queued)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, status).SetProperty(j => j.FinishedAt, j => (DateTime?)DateTime.UtcNow), ct).ConfigureAwait(false);
+        await tx.CommitAsync(ct).ConfigureAwait(false);
     }
 }

@@ -1,36 +1,19 @@
-using Npgsql;
+using Microsoft.EntityFrameworkCore;
 
 namespace InternS1.Batch.Storage.Reporting;
 
-/// <summary>Reads the <c>dataset_progress</c> view.</summary>
-public sealed class ProgressReader(NpgsqlDataSource dataSource)
+/// <summary>Reads the <c>dataset_progress</c> view (<c>interns1 status</c>, the submit summary).</summary>
+public sealed class ProgressReader(IDbContextFactory<InternS1DbContext> contexts)
 {
     /// <summary>All datasets (by name), or the one named.</summary>
     public async Task<IReadOnlyList<DatasetProgress>> ReadAsync(string? dataset, CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand("""
-            SELECT dataset, total, succeeded, failed, dead_lettered, pending, queued, running, created_at, last_finished_at
-            FROM dataset_progress WHERE @dataset::text IS NULL OR dataset = @dataset::text ORDER BY dataset
-            """);
-        cmd.Parameters.AddWithValue("dataset", (object?)dataset ?? DBNull.Value);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        var rows = new List<DatasetProgress>();
-        while (await reader.ReadAsync(ct))
-        {
-            rows.Add(new DatasetProgress
-            {
-                Dataset = reader.GetString(0),
-                Total = reader.GetInt64(1),
-                Succeeded = reader.GetInt64(2),
-                Failed = reader.GetInt64(3),
-                DeadLettered = reader.GetInt64(4),
-                Pending = reader.GetInt64(5),
-                Queued = reader.GetInt64(6),
-                Running = reader.GetInt64(7),
-                CreatedAt = reader.GetDateTime(8),
-                LastFinishedAt = reader.IsDBNull(9) ? null : reader.GetDateTime(9),
-            });
-        }
-        return rows;
+        await using var db = await contexts.CreateDbContextAsync(ct).ConfigureAwait(false);
+        // NOTE: the view belongs to the migrations' SQL, not to the EF model, so it is read as an
+        // unmapped type; the naming convention maps its snake_case columns to the properties.
+        var rows = db.Database.SqlQuery<DatasetProgress>($"SELECT * FROM dataset_progress");
+        if (dataset is not null)
+            rows = rows.Where(r => r.Dataset == dataset);
+        return await rows.OrderBy(r => r.Dataset).ToListAsync(ct).ConfigureAwait(false);
     }
 }

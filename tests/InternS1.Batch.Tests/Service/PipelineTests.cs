@@ -54,7 +54,7 @@ public class PipelineTests
         var submitted = await Submitter(dataSource).SubmitAsync(new StringReader(string.Join("\n", lines)), "e2e", queue, strict: true, null, default);
         Assert.False(submitted.Refused, string.Join("; ", submitted.Problems));
         Assert.Equal(32, submitted.Published);
-        var before = (await new ProgressReader(dataSource).ReadAsync("e2e", default)).Single();
+        var before = (await new ProgressReader(Database.Contexts(env.ConnectionString)).ReadAsync("e2e", default)).Single();
         Assert.Equal((32L, 32L, 0L), (before.Total, before.Pending, before.Succeeded));
 
         var executor = new DeterministicTestExecutor { MediaRoot = media };
@@ -76,11 +76,11 @@ public class PipelineTests
             Assert.Equal(customId.StartsWith('c') && int.Parse(customId[1..]) % 3 == 1 ? 256 : 0, (int)row[2]!);
             Assert.Equal(customId.StartsWith('c') && int.Parse(customId[1..]) % 3 == 2 ? 64 : 0, (int)row[3]!);
         }
-        var after = (await new ProgressReader(dataSource).ReadAsync("e2e", default)).Single();
+        var after = (await new ProgressReader(Database.Contexts(env.ConnectionString)).ReadAsync("e2e", default)).Single();
         Assert.Equal((32L, 32L, 0L, 0L, 0L), (after.Total, after.Succeeded, after.Failed, after.DeadLettered, after.Pending));
 
         var exported = new List<JsonNode>();
-        await foreach (var row in new ExportReader(dataSource).ReadAsync("e2e", default))
+        await foreach (var row in new ExportReader(Database.Contexts(env.ConnectionString)).ReadAsync("e2e", default))
             exported.Add(JsonNode.Parse(BatchOutputBuilder.ToJsonLine(BatchOutputBuilder.Build(row)))!);
         Assert.Equal(32, exported.Count);
         var oa1 = exported.Single(e => e["custom_id"]!.GetValue<string>() == "oa1");

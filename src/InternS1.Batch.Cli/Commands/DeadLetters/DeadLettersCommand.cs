@@ -7,7 +7,6 @@ using InternS1.Batch.Worker.Messaging;
 using InternS1.Batch.Worker.Options;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using Spectre.Console;
 
 namespace InternS1.Batch.Cli.Commands.DeadLetters;
@@ -35,7 +34,7 @@ public static class DeadLettersCommand
         command.SetAction(async (parseResult, ct) =>
         {
             await using var services = CliServices.Build();
-            var rows = await new DeadLetterStore(services.GetRequiredService<NpgsqlDataSource>())
+            var rows = await services.GetRequiredService<DeadLetterStore>()
                 .ListAsync(parseResult.GetValue(dataset), parseResult.GetValue(reason), ct);
             if (parseResult.GetValue(json))
             {
@@ -67,7 +66,7 @@ public static class DeadLettersCommand
             await using var services = CliServices.Build();
             var queue = services.GetRequiredService<IOptions<WorkerOptions>>().Value.QueueName;
             await using var publisher = await JobPublisher.ConnectAsync(services.GetRequiredService<RabbitMqAddress>(), queue, ct);
-            var (requeued, skipped) = await new DeadLetterStore(services.GetRequiredService<NpgsqlDataSource>())
+            var (requeued, skipped) = await services.GetRequiredService<DeadLetterStore>()
                 .RequeueAsync(parseResult.GetValue(dataset), parseResult.GetValue(reason), publisher.PublishAsync, ct);
             foreach (var s in skipped)
                 Console.Error.WriteLine($"skipped {s}");
