@@ -16,8 +16,6 @@ namespace InternS1.Batch.Contracts.Batch;
 /// </summary>
 public static class JobFileReader
 {
-    public const string ChatCompletionsUrl = "/v1/chat/completions";
-
     /// <summary>Reads every line; returns the jobs, or the problems when there is any.</summary>
     public static (IReadOnlyList<JobLine> Jobs, IReadOnlyList<JobFileProblem> Problems) Read(TextReader reader, string dataset)
     {
@@ -90,9 +88,9 @@ public static class JobFileReader
             return (null, "body.messages is missing");
         if (CustomId(line) is { } problem)
             return (null, problem);
-        var url = line["url"] is JsonValue u && u.TryGetValue<string>(out var s) ? s : ChatCompletionsUrl;
-        if (url != ChatCompletionsUrl)
-            return (null, $"url '{url}' is not supported (only {ChatCompletionsUrl})");
+        var url = line["url"] is JsonValue u && u.TryGetValue<string>(out var s) ? s : BatchInputLine.ChatCompletionsUrl;
+        if (url != BatchInputLine.ChatCompletionsUrl)
+            return (null, $"url '{url}' is not supported (only {BatchInputLine.ChatCompletionsUrl})");
         return (OpenAiBatchBody.ToNativeJob(line["custom_id"]!.GetValue<string>(), body), null);
     }
 

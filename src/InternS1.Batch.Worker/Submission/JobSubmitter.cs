@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using InternS1.Batch.Contracts.Batch;
+using InternS1.Batch.Contracts.Jobs;
 using InternS1.Batch.Storage.Ledger;
 using InternS1.Batch.Worker.Consumers;
 using InternS1.Batch.Worker.Messaging;
@@ -36,7 +37,7 @@ public sealed class JobSubmitter(JobLedger ledger, RabbitMqAddress rabbit, Submi
         foreach (var chunk in jobs.Chunk(1000))
         {
             // Ids the schema cannot hold are not registered here: the worker dead-letters those jobs.
-            var admissions = chunk.Where(Registrable).Select(j => Admission(dataset, j)).ToList();
+            var admissions = chunk.Where(j => Registrable(dataset, j)).Select(j => Admission(dataset, j)).ToList();
             if (admissions.Count > 0)
                 registered += await ledger.RegisterQueuedAsync(dataset, admissions, ct).ConfigureAwait(false);
         }
@@ -65,9 +66,9 @@ public sealed class JobSubmitter(JobLedger ledger, RabbitMqAddress rabbit, Submi
         return problems;
     }
 
-    private static bool Registrable(JobLine line)
-        => line.JobId.Length <= Storage.Limits.JobIdLength && line.CustomId.Length <= Storage.Limits.CustomIdLength
-           && !line.JobId.Any(char.IsControl) && !line.CustomId.Any(char.IsControl);
+    /// <summary>True when the worker's identity check accepts the line's ids (the one implementation of it).</summary>
+    private bool Registrable(string dataset, JobLine line)
+        => validator.ValidateIdentity(new SubmitPromptJob { JobId = line.JobId, Dataset = dataset, CustomId = line.CustomId, Messages = [] }) is null;
 
     private static JobAdmission Admission(string dataset, JobLine line) => new()
     {

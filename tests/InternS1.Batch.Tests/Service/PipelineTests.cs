@@ -140,6 +140,22 @@ public class PipelineTests
     }
 
     [Fact]
+    public async Task Submit_registers_only_the_jobs_whose_ids_pass_the_identity_check_and_publishes_every_job()
+    {
+        await using var env = await ScratchEnvironment.CreateAsync(TestServices.Postgres, TestServices.RabbitMq, "t_ident", default);
+        var queue = env.Queue("ident");
+        await using var dataSource = NpgsqlDataSource.Create(env.ConnectionString);
+        var tooLong = new string('j', 201); // jobs.id holds 200 characters
+        var file = string.Join("\n", Jobs.Text("fine-1", "x", "a", "x").ToJsonString(), Jobs.Text(tooLong, "x", "b", "x").ToJsonString(),
+            Jobs.Text("ctl\u0001id", "x", "c", "x").ToJsonString());
+        var result = await Submitter(dataSource).SubmitAsync(new StringReader(file), "ident", queue, strict: false, null, default);
+        Assert.False(result.Refused, string.Join("; ", result.Problems));
+        Assert.Equal((3, 1), (result.Published, result.NewlyRegistered));
+        Assert.Equal(["fine-1"], (await Database.RowsAsync(env.ConnectionString, "SELECT id FROM jobs")).Select(r => (string)r[0]!));
+        Assert.Equal(3, await Broker.MessageCountAsync(queue));
+    }
+
+    [Fact]
     public async Task Nul_characters_that_postgresql_cannot_store_neither_block_nor_lose_a_job()
     {
         await using var env = await ScratchEnvironment.CreateAsync(TestServices.Postgres, TestServices.RabbitMq, "t_nul", default);
