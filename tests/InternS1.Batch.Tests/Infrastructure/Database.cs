@@ -1,6 +1,5 @@
 using InternS1.Batch.Storage;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Npgsql;
 
 namespace InternS1.Batch.Tests.Infrastructure;
@@ -9,12 +8,7 @@ namespace InternS1.Batch.Tests.Infrastructure;
 public static class Database
 {
     /// <summary>A DbContext factory on <paramref name="connectionString"/>, configured as the product configures it.</summary>
-    public static IDbContextFactory<InternS1DbContext> Contexts(string connectionString)
-    {
-        var options = new DbContextOptionsBuilder<InternS1DbContext>();
-        InternS1DbContext.Configure(options, connectionString);
-        return new PooledDbContextFactory<InternS1DbContext>(options.Options);
-    }
+    public static IDbContextFactory<InternS1DbContext> Contexts(string connectionString) => InternS1DbContext.CreateFactory(connectionString);
 
     public static async Task<long> CountAsync(string connectionString, string sql, params (string Name, object Value)[] parameters)
     {
