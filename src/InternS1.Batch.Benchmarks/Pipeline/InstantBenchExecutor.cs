@@ -7,7 +7,7 @@ namespace InternS1.Batch.Benchmarks.Pipeline;
 /// <summary>The benchmark's stand-in for the engine: answers every job at once with a fixed completion,
 /// so the benchmark measures the pipeline (broker, consumer, bookkeeping, result writes) alone.
 /// It exists only inside <c>interns1 bench pipeline</c>; the worker never selects it.</summary>
-public sealed class InstantBenchExecutor : IPromptJobExecutor
+internal sealed class InstantBenchExecutor : IPromptJobExecutor
 {
     private long _firstCallTicks;
 

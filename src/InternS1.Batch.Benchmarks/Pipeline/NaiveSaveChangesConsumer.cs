@@ -11,7 +11,7 @@ namespace InternS1.Batch.Benchmarks.Pipeline;
 
 /// <summary>The benchmark's baseline: the same bookkeeping and executor as the real consumer, but each
 /// result is saved on its own with EF Core (one <c>SaveChanges</c>, one transaction, per job).</summary>
-public sealed class NaiveSaveChangesConsumer(JobLedger ledger, IPromptJobExecutor executor, IDbContextFactory<InternS1DbContext> contexts, NaiveCounter counter)
+internal sealed class NaiveSaveChangesConsumer(JobLedger ledger, IPromptJobExecutor executor, IDbContextFactory<InternS1DbContext> contexts, NaiveCounter counter)
     : IConsumer<SubmitPromptJob>
 {
     public async Task Consume(ConsumeContext<SubmitPromptJob> context)
@@ -37,12 +37,3 @@ public sealed class NaiveSaveChangesConsumer(JobLedger ledger, IPromptJobExecuto
     }
 }
 
-/// <summary>Counts the naive consumer's commits.</summary>
-public sealed class NaiveCounter
-{
-    private long _saved;
-
-    public long Saved() => Interlocked.Increment(ref _saved);
-
-    public long Count => Interlocked.Read(ref _saved);
-}
