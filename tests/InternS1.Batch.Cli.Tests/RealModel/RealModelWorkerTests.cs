@@ -4,7 +4,7 @@ using InternS1.Batch.Tests.Infrastructure;
 using InternS1.Batch.Worker.Scratch;
 using SkiaSharp;
 
-namespace InternS1.Batch.Tests.RealModel;
+namespace InternS1.Batch.Cli.Tests.RealModel;
 
 /// <summary>
 /// The real worker (chat template, media intake, TorchSharp engine on a tiny Intern-S1 checkpoint) with

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace InternS1.Batch.Tests.RealModel;
+namespace InternS1.Batch.Cli.Tests.RealModel;
 
 /// <summary>The worker exactly as <c>interns1 worker</c> composes it (real executor: template, media, TorchSharp
 /// engine), in the test process, on a given model folder.</summary>

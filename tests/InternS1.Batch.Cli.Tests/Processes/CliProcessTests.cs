@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using InternS1.Batch.Tests.Infrastructure;
 using InternS1.Batch.Worker.Scratch;
 
-namespace InternS1.Batch.Tests.Processes;
+namespace InternS1.Batch.Cli.Tests.Processes;
 
 /// <summary>The <c>interns1</c> commands as a user runs them (a child process configured by environment variables).</summary>
 [Trait("Category", "Service")]

@@ -1,6 +1,6 @@
 using InternS1.Batch.Cli.EmbeddedModel;
 
-namespace InternS1.Batch.Tests.RealModel;
+namespace InternS1.Batch.Cli.Tests.RealModel;
 
 /// <summary>A tiny Intern-S1 checkpoint (real layout, real tokenizer, vision tower) written once per test class.</summary>
 public sealed class TinyModelFixture : IAsyncLifetime
