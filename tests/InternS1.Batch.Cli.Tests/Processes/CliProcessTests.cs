@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using InternS1.Batch.Storage.Schema;
 using InternS1.Batch.Tests.Infrastructure;
 using InternS1.Batch.Worker.Scratch;
 
@@ -22,6 +23,52 @@ public class CliProcessTests
         var stderr = p.StandardError.ReadToEndAsync();
         await p.WaitForExitAsync();
         return (p.ExitCode, await stdout, await stderr);
+    }
+
+    [Fact]
+    public async Task Migrate_creates_the_schema_once_and_dead_letters_are_listed_and_requeued_from_the_command_line()
+    {
+        await using var empty = await ScratchDatabase.CreateAsync(TestServices.Postgres, "t_cli_migrate", migrate: false, default);
+        var queue = $"interns1-cli-requeue-{Guid.NewGuid():N}";
+        var env = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Postgres"] = empty.ConnectionString,
+            ["ConnectionStrings__RabbitMq"] = TestServices.RabbitMqUri,
+            ["INTERNS1_Worker__QueueName"] = queue,
+        };
+        try
+        {
+            var first = await RunAsync(env, "migrate");
+            Assert.True(first.Exit == 0, first.Err);
+            Assert.Equal("Applied 2 migration(s): 20261129023522_InitialSchema, 20261129023541_DashboardViewsAndRole", first.Out.Trim());
+            var again = await RunAsync(env, "migrate");
+            Assert.Equal((0, "Database is up to date."), (again.Exit, again.Out.Trim()));
+
+            await Database.ExecuteAsync(empty.ConnectionString, """
+                INSERT INTO datasets (name) VALUES ('d');
+                INSERT INTO jobs (id, dataset, custom_id, status, attempts, priority, payload, finished_at)
+                  VALUES ('j1', 'd', 'c1', 'dead_lettered', 1, 0, '{}', now());
+                INSERT INTO dead_letters (job_id, dataset, custom_id, reason_code, message, payload, attempts, source) VALUES
+                  ('j1', 'd', 'c1', 'media_unreadable', 'messages[0].content[0]: no such file', '{"job_id":"j1","dataset":"d","custom_id":"c1"}', 1, 'consumer'),
+                  ('message:m1', NULL, NULL, 'malformed_message', 'not JSON', '{"raw_base64":"eA=="}', 1, 'error_queue');
+                """);
+            var list = await RunAsync(env, "dead-letters", "list", "--json", "--reason", "media_unreadable");
+            Assert.Equal(0, list.Exit);
+            var row = JsonNode.Parse(list.Out.Trim().Split('\n').Single())!;
+            Assert.Equal(("j1", "d", "c1", "media_unreadable", "consumer"), (row["job_id"]!.GetValue<string>(), row["dataset"]!.GetValue<string>(),
+                row["custom_id"]!.GetValue<string>(), row["reason_code"]!.GetValue<string>(), row["source"]!.GetValue<string>()));
+
+            var requeue = await RunAsync(env, "dead-letters", "requeue");
+            Assert.True(requeue.Exit == 0, requeue.Err);
+            Assert.Equal($"Requeued 1 job(s) to {queue}; skipped 1.", requeue.Out.Trim());
+            Assert.Contains("skipped message:m1: the message could not be read as a job", requeue.Err);
+            Assert.Equal(1, await Broker.MessageCountAsync(queue));
+            Assert.Equal("queued", (await Database.RowsAsync(empty.ConnectionString, "SELECT status FROM jobs WHERE id = 'j1'"))[0][0]);
+        }
+        finally
+        {
+            await Broker.DeleteJobQueueAsync(queue);
+        }
     }
 
     [Fact]
