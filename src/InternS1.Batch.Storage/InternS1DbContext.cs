@@ -1,5 +1,6 @@
 using InternS1.Batch.Storage.Entities;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace InternS1.Batch.Storage;
 
@@ -32,4 +33,13 @@ public sealed class InternS1DbContext(DbContextOptions<InternS1DbContext> option
         => builder
             .UseNpgsql(connectionString, npgsql => npgsql.MigrationsAssembly(MigrationsAssembly))
             .UseSnakeCaseNamingConvention();
+
+    /// <summary>A context factory on <paramref name="connectionString"/> outside dependency injection
+    /// (scratch databases, tools, tests), configured like <see cref="Configure(DbContextOptionsBuilder, string)"/>.</summary>
+    public static IDbContextFactory<InternS1DbContext> CreateFactory(string connectionString)
+    {
+        var options = new DbContextOptionsBuilder<InternS1DbContext>();
+        Configure(options, connectionString);
+        return new PooledDbContextFactory<InternS1DbContext>(options.Options);
+    }
 }

@@ -1,4 +1,7 @@
+using InternS1.Batch.Storage.Export;
 using InternS1.Batch.Storage.Ledger;
+using InternS1.Batch.Storage.Reporting;
+using InternS1.Batch.Storage.Schema;
 using InternS1.Batch.Storage.Writing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -14,8 +17,10 @@ public static class StorageServiceCollectionExtensions
     /// <summary>
     /// Adds <see cref="StorageOptions"/> (validated on start), one <see cref="NpgsqlDataSource"/> for
     /// <c>ConnectionStrings:Postgres</c>, an <see cref="IDbContextFactory{TContext}"/> of
-    /// <see cref="InternS1DbContext"/>, <see cref="JobLedger"/> and <see cref="ResultWriter"/> (a singleton;
-    /// the worker also runs it as a hosted service).
+    /// <see cref="InternS1DbContext"/>, <see cref="JobLedger"/>, <see cref="ResultWriter"/> (a singleton;
+    /// the worker also runs it as a hosted service) and the queries behind status, export and requeue
+    /// (<see cref="ProgressReader"/>, <see cref="ExportReader"/>, <see cref="DeadLetterStore"/>) and the
+    /// <see cref="SchemaMigrator"/>.
     /// </summary>
     public static IServiceCollection AddInternS1Storage(this IServiceCollection services, IConfiguration configuration)
     {
@@ -31,6 +36,10 @@ public static class StorageServiceCollectionExtensions
         services.AddDbContextFactory<InternS1DbContext>((sp, options) => InternS1DbContext.Configure(options, sp.GetRequiredService<NpgsqlDataSource>()));
         services.TryAddSingleton<JobLedger>();
         services.TryAddSingleton<ResultWriter>();
+        services.TryAddSingleton<ProgressReader>();
+        services.TryAddSingleton<ExportReader>();
+        services.TryAddSingleton<DeadLetterStore>();
+        services.TryAddSingleton<SchemaMigrator>();
         return services;
     }
 }

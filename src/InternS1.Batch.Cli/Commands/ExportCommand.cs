@@ -1,8 +1,7 @@
 using System.CommandLine;
 using InternS1.Batch.Cli.Composition;
-using InternS1.Batch.Cli.Export;
+using InternS1.Batch.Storage.Export;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace InternS1.Batch.Cli.Commands;
 
@@ -17,7 +16,7 @@ public static class ExportCommand
         command.SetAction(async (parseResult, ct) =>
         {
             await using var services = CliServices.Build();
-            var reader = new ExportReader(services.GetRequiredService<NpgsqlDataSource>());
+            var reader = services.GetRequiredService<ExportReader>();
             var name = parseResult.GetValue(dataset)!;
             var file = parseResult.GetValue(output);
             var writer = file is null ? Console.Out : new StreamWriter(file.FullName, append: false);

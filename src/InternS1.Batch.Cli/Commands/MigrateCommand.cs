@@ -1,7 +1,6 @@
 using System.CommandLine;
 using InternS1.Batch.Cli.Composition;
-using InternS1.Batch.Storage;
-using Microsoft.EntityFrameworkCore;
+using InternS1.Batch.Storage.Schema;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace InternS1.Batch.Cli.Commands;
@@ -15,20 +14,12 @@ public static class MigrateCommand
         command.SetAction(async (_, ct) =>
         {
             await using var services = CliServices.Build();
-            var applied = await MigrateAsync(services, ct);
+            var migrator = services.GetRequiredService<SchemaMigrator>();
+            var applied = await migrator.PendingAsync(ct);
+            await migrator.MigrateAsync(ct);
             Console.WriteLine(applied.Count == 0 ? "Database is up to date." : $"Applied {applied.Count} migration(s): {string.Join(", ", applied)}");
             return 0;
         });
         return command;
-    }
-
-    /// <summary>Applies the pending migrations; returns their names.</summary>
-    internal static async Task<IReadOnlyList<string>> MigrateAsync(IServiceProvider services, CancellationToken ct)
-    {
-        var factory = services.GetRequiredService<IDbContextFactory<InternS1DbContext>>();
-        await using var db = await factory.CreateDbContextAsync(ct);
-        var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
-        await db.Database.MigrateAsync(ct);
-        return pending;
     }
 }

@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Text.Json;
 using InternS1.Batch.Cli.Composition;
 using InternS1.Batch.Cli.Reporting;
+using InternS1.Batch.Storage.Reporting;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using Spectre.Console;
 
 namespace InternS1.Batch.Cli.Commands;
@@ -20,7 +20,7 @@ public static class StatusCommand
         command.SetAction(async (parseResult, ct) =>
         {
             await using var services = CliServices.Build();
-            var reader = new ProgressReader(services.GetRequiredService<NpgsqlDataSource>());
+            var reader = services.GetRequiredService<ProgressReader>();
             var name = parseResult.GetValue(dataset);
             var asJson = parseResult.GetValue(json);
             if (!parseResult.GetValue(watch))

@@ -1,14 +1,14 @@
 using System.CommandLine;
 using InternS1.Batch.Cli.Composition;
 using InternS1.Batch.Cli.Reporting;
-using InternS1.Batch.Cli.Submission;
 using InternS1.Batch.Storage.Ledger;
+using InternS1.Batch.Storage.Reporting;
 using InternS1.Batch.Worker.Messaging;
 using InternS1.Batch.Worker.Options;
+using InternS1.Batch.Worker.Submission;
 using InternS1.Batch.Worker.Validation;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using Spectre.Console;
 
 namespace InternS1.Batch.Cli.Commands;
@@ -59,7 +59,7 @@ public static class SubmitCommand
                 return 1;
             }
             AnsiConsole.MarkupLine($"Published [green]{result.Published}[/] job(s) to [blue]{Markup.Escape(queue)}[/] ({result.NewlyRegistered} new in dataset [blue]{Markup.Escape(name)}[/]).");
-            var rows = await new ProgressReader(services.GetRequiredService<NpgsqlDataSource>()).ReadAsync(name, ct);
+            var rows = await services.GetRequiredService<ProgressReader>().ReadAsync(name, ct);
             AnsiConsole.Write(ProgressTable.Render(rows));
             return 0;
         });

@@ -1,3 +1,4 @@
+using InternS1.Batch.Storage.Reporting;
 using Spectre.Console;
 
 namespace InternS1.Batch.Cli.Reporting;

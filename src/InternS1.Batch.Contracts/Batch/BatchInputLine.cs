@@ -8,6 +8,9 @@ namespace InternS1.Batch.Contracts.Batch;
 /// <c>interns1 submit</c> accepts these next to native job lines.</summary>
 public sealed record BatchInputLine
 {
+    /// <summary>The only endpoint a line may name.</summary>
+    public const string ChatCompletionsUrl = "/v1/chat/completions";
+
     [JsonPropertyName("custom_id")]
     public required string CustomId { get; init; }
 
@@ -15,7 +18,7 @@ public sealed record BatchInputLine
     public string Method { get; init; } = "POST";
 
     [JsonPropertyName("url")]
-    public string Url { get; init; } = "/v1/chat/completions";
+    public string Url { get; init; } = ChatCompletionsUrl;
 
     [JsonPropertyName("body")]
     public required JsonElement Body { get; init; }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using InternS1.Batch.Contracts.Events;
 using InternS1.Batch.Contracts.Failures;
 using InternS1.Batch.Contracts.Jobs;
+using InternS1.Batch.Storage.Entities;
 using InternS1.Batch.Storage.Ledger;
 using InternS1.Batch.Storage.Writing;
 using InternS1.Batch.Worker.Execution;

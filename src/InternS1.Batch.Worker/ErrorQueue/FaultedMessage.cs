@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using InternS1.Batch.Contracts.Failures;
+using InternS1.Batch.Storage.Entities;
 using InternS1.Batch.Storage.Writing;
 using InternS1.Batch.Worker.Consumers;
 using InternS1.Batch.Worker.Validation;

@@ -1,3 +1,5 @@
+using InternS1.Batch.Storage;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace InternS1.Batch.Tests.Infrastructure;
@@ -5,6 +7,9 @@ namespace InternS1.Batch.Tests.Infrastructure;
 /// <summary>Small SQL helpers for assertions.</summary>
 public static class Database
 {
+    /// <summary>A DbContext factory on <paramref name="connectionString"/>, configured as the product configures it.</summary>
+    public static IDbContextFactory<InternS1DbContext> Contexts(string connectionString) => InternS1DbContext.CreateFactory(connectionString);
+
     public static async Task<long> CountAsync(string connectionString, string sql, params (string Name, object Value)[] parameters)
     {
         await using var connection = new NpgsqlConnection(connectionString);

@@ -1,6 +1,6 @@
-using InternS1.Batch.Cli.Commands.Bench;
-using InternS1.Batch.Cli.Submission;
 using InternS1.Batch.Tests.Infrastructure;
+using InternS1.Batch.Worker.Messaging;
+using InternS1.Batch.Worker.Scratch;
 
 namespace InternS1.Batch.Tests.Processes;
 

@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using InternS1.Batch.Cli.Commands.Bench;
-using InternS1.Batch.Tests.Infrastructure;
 using InternS1.Batch.TestWorker;
+using InternS1.Batch.Tests.Infrastructure;
+using InternS1.Batch.Worker.Scratch;
 using RabbitMQ.Client;
 
 namespace InternS1.Batch.Tests.Service;

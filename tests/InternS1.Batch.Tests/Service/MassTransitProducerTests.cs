@@ -1,9 +1,9 @@
-using InternS1.Batch.Cli.Commands.Bench;
 using InternS1.Batch.Contracts.Chat;
 using InternS1.Batch.Contracts.Jobs;
-using InternS1.Batch.Tests.Infrastructure;
 using InternS1.Batch.TestWorker;
+using InternS1.Batch.Tests.Infrastructure;
 using InternS1.Batch.Worker.Messaging;
+using InternS1.Batch.Worker.Scratch;
 using MassTransit;
 
 namespace InternS1.Batch.Tests.Service;

@@ -1,12 +1,12 @@
 using System.Text.Json.Nodes;
-using InternS1.Batch.Cli.Commands.Bench;
-using InternS1.Batch.Cli.Export;
-using InternS1.Batch.Cli.Reporting;
-using InternS1.Batch.Cli.Submission;
+using InternS1.Batch.Storage.Export;
 using InternS1.Batch.Storage.Ledger;
-using InternS1.Batch.Tests.Infrastructure;
+using InternS1.Batch.Storage.Reporting;
 using InternS1.Batch.TestWorker;
+using InternS1.Batch.Tests.Infrastructure;
 using InternS1.Batch.Worker.Options;
+using InternS1.Batch.Worker.Scratch;
+using InternS1.Batch.Worker.Submission;
 using InternS1.Batch.Worker.Validation;
 using Npgsql;
 
@@ -54,7 +54,7 @@ public class PipelineTests
         var submitted = await Submitter(dataSource).SubmitAsync(new StringReader(string.Join("\n", lines)), "e2e", queue, strict: true, null, default);
         Assert.False(submitted.Refused, string.Join("; ", submitted.Problems));
         Assert.Equal(32, submitted.Published);
-        var before = (await new ProgressReader(dataSource).ReadAsync("e2e", default)).Single();
+        var before = (await new ProgressReader(Database.Contexts(env.ConnectionString)).ReadAsync("e2e", default)).Single();
         Assert.Equal((32L, 32L, 0L), (before.Total, before.Pending, before.Succeeded));
 
         var executor = new DeterministicTestExecutor { MediaRoot = media };
@@ -76,11 +76,11 @@ public class PipelineTests
             Assert.Equal(customId.StartsWith('c') && int.Parse(customId[1..]) % 3 == 1 ? 256 : 0, (int)row[2]!);
             Assert.Equal(customId.StartsWith('c') && int.Parse(customId[1..]) % 3 == 2 ? 64 : 0, (int)row[3]!);
         }
-        var after = (await new ProgressReader(dataSource).ReadAsync("e2e", default)).Single();
+        var after = (await new ProgressReader(Database.Contexts(env.ConnectionString)).ReadAsync("e2e", default)).Single();
         Assert.Equal((32L, 32L, 0L, 0L, 0L), (after.Total, after.Succeeded, after.Failed, after.DeadLettered, after.Pending));
 
         var exported = new List<JsonNode>();
-        await foreach (var row in new ExportReader(dataSource).ReadAsync("e2e", default))
+        await foreach (var row in new ExportReader(Database.Contexts(env.ConnectionString)).ReadAsync("e2e", default))
             exported.Add(JsonNode.Parse(BatchOutputBuilder.ToJsonLine(BatchOutputBuilder.Build(row)))!);
         Assert.Equal(32, exported.Count);
         var oa1 = exported.Single(e => e["custom_id"]!.GetValue<string>() == "oa1");
@@ -137,6 +137,22 @@ public class PipelineTests
 
         Assert.Equal(-1, await Broker.MessageCountAsync(queue));
         Assert.Equal(0, await Database.CountAsync(env.ConnectionString, "SELECT count(*) FROM jobs"));
+    }
+
+    [Fact]
+    public async Task Submit_registers_only_the_jobs_whose_ids_pass_the_identity_check_and_publishes_every_job()
+    {
+        await using var env = await ScratchEnvironment.CreateAsync(TestServices.Postgres, TestServices.RabbitMq, "t_ident", default);
+        var queue = env.Queue("ident");
+        await using var dataSource = NpgsqlDataSource.Create(env.ConnectionString);
+        var tooLong = new string('j', 201); // jobs.id holds 200 characters
+        var file = string.Join("\n", Jobs.Text("fine-1", "x", "a", "x").ToJsonString(), Jobs.Text(tooLong, "x", "b", "x").ToJsonString(),
+            Jobs.Text("ctl\u0001id", "x", "c", "x").ToJsonString());
+        var result = await Submitter(dataSource).SubmitAsync(new StringReader(file), "ident", queue, strict: false, null, default);
+        Assert.False(result.Refused, string.Join("; ", result.Problems));
+        Assert.Equal((3, 1), (result.Published, result.NewlyRegistered));
+        Assert.Equal(["fine-1"], (await Database.RowsAsync(env.ConnectionString, "SELECT id FROM jobs")).Select(r => (string)r[0]!));
+        Assert.Equal(3, await Broker.MessageCountAsync(queue));
     }
 
     [Fact]

@@ -1,11 +1,9 @@
 using System.Text.Json.Nodes;
-using InternS1.Batch.Cli.Commands.Bench;
-using InternS1.Batch.Cli.Reporting;
-using InternS1.Batch.Cli.Submission;
-using InternS1.Batch.Tests.Infrastructure;
+using InternS1.Batch.Storage.Reporting;
 using InternS1.Batch.TestWorker;
+using InternS1.Batch.Tests.Infrastructure;
 using InternS1.Batch.Worker.Messaging;
-using Npgsql;
+using InternS1.Batch.Worker.Scratch;
 
 namespace InternS1.Batch.Tests.Service;
 
@@ -84,8 +82,7 @@ public class PoisonTests
         Assert.Equal("dead_lettered", (await Database.RowsAsync(env.ConnectionString, "SELECT status FROM jobs WHERE id = 'p-dup'"))[0][0]);
         Assert.Equal(3, executor.Executions["p-transient"]);
         Assert.Equal(0, await Broker.MessageCountAsync(JobQueueTopology.ErrorQueue(queue)));
-        await using var dataSource = NpgsqlDataSource.Create(env.ConnectionString);
-        var progress = (await new ProgressReader(dataSource).ReadAsync(ds, default)).Single();
+        var progress = (await new ProgressReader(Database.Contexts(env.ConnectionString)).ReadAsync(ds, default)).Single();
         Assert.Equal(progress.Total, progress.Succeeded + progress.Failed + progress.DeadLettered + progress.Pending);
         Assert.Equal((10L, 0L), (progress.Succeeded, progress.Pending));
 
@@ -93,7 +90,7 @@ public class PoisonTests
         await File.WriteAllBytesAsync(Path.Combine(media, "missing.png"), [1]);
         await using (var publisher = await JobPublisher.ConnectAsync(TestServices.RabbitMq, queue, default))
         {
-            var (requeued, _) = await new DeadLetterStore(dataSource).RequeueAsync(ds, "media_unreadable", publisher, default);
+            var (requeued, _) = await new DeadLetterStore(Database.Contexts(env.ConnectionString)).RequeueAsync(ds, "media_unreadable", publisher.PublishAsync, default);
             Assert.Equal(1, requeued);
         }
         await TestServices.WaitUntilAsync(async () => await Database.CountAsync(env.ConnectionString, "SELECT count(*) FROM results WHERE job_id = 'p-media'") == 1,

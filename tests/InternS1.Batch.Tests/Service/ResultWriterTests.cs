@@ -1,8 +1,8 @@
-using InternS1.Batch.Cli.Commands.Bench;
 using InternS1.Batch.Contracts.Events;
 using InternS1.Batch.Storage;
 using InternS1.Batch.Storage.Writing;
 using InternS1.Batch.Tests.Infrastructure;
+using InternS1.Batch.Worker.Scratch;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using InternS1.Batch.Cli.Submission;
+using InternS1.Batch.Contracts.Batch;
 using InternS1.Batch.Tests.Infrastructure;
 using InternS1.Batch.Worker.Consumers;
 using InternS1.Batch.Worker.Options;

@@ -1,5 +1,6 @@
-using InternS1.Batch.Cli.Commands.Bench;
+using InternS1.Batch.Storage.Schema;
 using InternS1.Batch.Tests.Infrastructure;
+using InternS1.Batch.Worker.Scratch;
 using Npgsql;
 
 namespace InternS1.Batch.Tests.Service;
@@ -80,5 +81,25 @@ public class SchemaTests
         {
             await Database.ExecuteAsync(TestServices.Postgres, $"DROP ROLE IF EXISTS {login}");
         }
+    }
+
+    [Fact]
+    public async Task A_fresh_database_has_both_migrations_pending_and_none_once_migrated_and_the_scratch_database_is_dropped_on_dispose()
+    {
+        string name;
+        await using (var scratch = await ScratchDatabase.CreateAsync(TestServices.Postgres, "t_migrate", migrate: false, default))
+        {
+            name = scratch.Name;
+            var migrator = SchemaMigrator.For(scratch.ConnectionString);
+            // the two migrations in migrations/InternS1.Batch.Migrations/Migrations
+            Assert.Equal(["20261129023522_InitialSchema", "20261129023541_DashboardViewsAndRole"], await migrator.PendingAsync(default));
+            Assert.Equal(0, await Database.CountAsync(scratch.ConnectionString, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'jobs'"));
+
+            await migrator.MigrateAsync(default);
+            Assert.Empty(await migrator.PendingAsync(default));
+            Assert.Equal(1, await Database.CountAsync(scratch.ConnectionString, "SELECT count(*) FROM information_schema.views WHERE table_name = 'dataset_progress'"));
+            await migrator.MigrateAsync(default); // up to date: nothing to do
+        }
+        Assert.Equal(0, await Database.CountAsync(TestServices.Postgres, "SELECT count(*) FROM pg_database WHERE datname = @name", ("name", name)));
     }
 }

@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Net;
-using InternS1.Batch.Cli.Commands.Bench;
+using System.Net.Sockets;
 using InternS1.Batch.Tests.Infrastructure;
 using InternS1.Batch.TestWorker;
+using InternS1.Batch.Tests.Infrastructure;
 using InternS1.Batch.Worker.Hosting;
+using InternS1.Batch.Worker.Scratch;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 

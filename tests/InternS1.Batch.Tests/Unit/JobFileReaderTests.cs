@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using InternS1.Batch.Cli.Submission;
+using InternS1.Batch.Contracts.Batch;
 
 namespace InternS1.Batch.Tests.Unit;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
+using InternS1.Batch.Benchmarks.Batching;
 using InternS1.Batch.Cli.EmbeddedModel;
-using InternS1.Engine.Torch.Benchmarks;
 using InternS1.Engine.Torch.Running;
 using InternS1.Text.Assets;
 using InternS1.Text.Tokenization;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using InternS1.Engine.Torch.Benchmarks;
+using InternS1.Batch.Benchmarks.Engine;
 using InternS1.Engine.Torch.Running;
 using Spectre.Console;
 

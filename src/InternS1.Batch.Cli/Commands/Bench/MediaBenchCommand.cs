@@ -1,11 +1,7 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Text.Json;
+using InternS1.Batch.Benchmarks.Media;
 using InternS1.Batch.Cli.EmbeddedModel;
-using InternS1.Engine.Torch.Checkpoints;
-using InternS1.Engine.Torch.Modeling;
-using InternS1.Media.Benchmarks;
-using static TorchSharp.torch;
 
 namespace InternS1.Batch.Cli.Commands.Bench;
 
@@ -33,27 +29,7 @@ public static class MediaBenchCommand
 
             var dir = parse.GetValue(model) ?? await EmbeddedModelStore.EnsureAsync(Console.Error.WriteLine, ct);
             var n = parse.GetValue(tiles);
-            var pixels = new float[n * 3 * 448 * 448];
-            var random = new Random(1);
-            for (var i = 0; i < pixels.Length; i++) pixels[i] = (float)(random.NextDouble() * 4 - 2);
-            var rates = new Dictionary<string, double>();
-            foreach (var (name, dtype) in new[] { ("bfloat16", ScalarType.BFloat16), ("float32", ScalarType.Float32) })
-            {
-                var config = InternS1Config.Load(dir);
-                using var vision = new InternS1ForConditionalGeneration(config, dtype, parts: InternS1Parts.Vision);
-                WeightLoader.Load(vision, dir, WeightLoadOptions.For(config, vision.UnbuiltPrefixes));
-                using (var one = tensor(pixels.AsSpan(0, 3 * 448 * 448).ToArray(), [1, 3, 448, 448]))
-                using (var warm = vision.model.GetImageFeatures(one)) { }
-                using var all = tensor(pixels, [n, 3, 448, 448]);
-                var best = double.MaxValue;
-                for (var r = 0; r < Math.Max(1, parse.GetValue(repeats)); r++)
-                {
-                    var sw = Stopwatch.StartNew();
-                    using (var features = vision.model.GetImageFeatures(all)) { }
-                    best = Math.Min(best, sw.Elapsed.TotalSeconds);
-                }
-                rates[name] = n / best;
-            }
+            var rates = VisionTowerBenchmark.Measure(dir, n, parse.GetValue(repeats));
             Console.WriteLine($"vision {Path.GetFileName(dir)}, {n} tiles per pass: bfloat16 {rates["bfloat16"]:0.0} tiles/s, float32 {rates["float32"]:0.0} tiles/s (bf16/fp32 = {rates["bfloat16"] / rates["float32"]:0.00})");
 
             if (parse.GetValue(json) is { } file)

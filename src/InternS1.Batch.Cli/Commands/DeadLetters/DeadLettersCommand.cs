@@ -2,12 +2,11 @@ using System.CommandLine;
 using System.Text.Json;
 using InternS1.Batch.Cli.Composition;
 using InternS1.Batch.Cli.Reporting;
-using InternS1.Batch.Cli.Submission;
+using InternS1.Batch.Storage.Reporting;
 using InternS1.Batch.Worker.Messaging;
 using InternS1.Batch.Worker.Options;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using Spectre.Console;
 
 namespace InternS1.Batch.Cli.Commands.DeadLetters;
@@ -35,7 +34,7 @@ public static class DeadLettersCommand
         command.SetAction(async (parseResult, ct) =>
         {
             await using var services = CliServices.Build();
-            var rows = await new DeadLetterStore(services.GetRequiredService<NpgsqlDataSource>())
+            var rows = await services.GetRequiredService<DeadLetterStore>()
                 .ListAsync(parseResult.GetValue(dataset), parseResult.GetValue(reason), ct);
             if (parseResult.GetValue(json))
             {
@@ -67,8 +66,8 @@ public static class DeadLettersCommand
             await using var services = CliServices.Build();
             var queue = services.GetRequiredService<IOptions<WorkerOptions>>().Value.QueueName;
             await using var publisher = await JobPublisher.ConnectAsync(services.GetRequiredService<RabbitMqAddress>(), queue, ct);
-            var (requeued, skipped) = await new DeadLetterStore(services.GetRequiredService<NpgsqlDataSource>())
-                .RequeueAsync(parseResult.GetValue(dataset), parseResult.GetValue(reason), publisher, ct);
+            var (requeued, skipped) = await services.GetRequiredService<DeadLetterStore>()
+                .RequeueAsync(parseResult.GetValue(dataset), parseResult.GetValue(reason), publisher.PublishAsync, ct);
             foreach (var s in skipped)
                 Console.Error.WriteLine($"skipped {s}");
             Console.WriteLine($"Requeued {requeued} job(s) to {queue}; skipped {skipped.Count}.");

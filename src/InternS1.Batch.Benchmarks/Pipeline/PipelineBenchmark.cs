@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using InternS1.Batch.Contracts.Batch;
+using InternS1.Batch.Storage;
+using InternS1.Batch.Storage.Ledger;
+using InternS1.Batch.Storage.Writing;
+using InternS1.Batch.Worker.Execution;
+using InternS1.Batch.Worker.Hosting;
+using InternS1.Batch.Worker.Messaging;
+using InternS1.Batch.Worker.Scratch;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace InternS1.Batch.Benchmarks.Pipeline;
+
+/// <summary>
+/// <c>interns1 bench pipeline</c>: jobs/s through RabbitMQ -> worker -> PostgreSQL with an instant executor,
+/// for the real worker (group commit) and for a naive consumer that saves each result with its own
+/// <c>SaveChanges</c>, in the same run, on a scratch database and scratch queues. Time runs from the first
+/// job executed to the last result committed.
+/// </summary>
+public static class PipelineBenchmark
+{
+    /// <summary>Warms up both variants with a tenth of the jobs (at least 50), then measures each on
+    /// <paramref name="jobs"/> jobs. <paramref name="started"/> gets the scratch database's name.</summary>
+    /// <param name="jobs">Jobs per variant.</param>
+    /// <param name="concurrency">Prefetch and concurrent message limit of both consumers.</param>
+    /// <param name="postgres">A connection string whose user may create databases.</param>
+    /// <param name="rabbitMqUri">The broker (an <c>amqp://</c> URI): for the publisher and both consumers.</param>
+    /// <param name="started">Called once the scratch database exists.</param>
+    /// <param name="ct">Cancels the run.</param>
+    public static async Task<PipelineBenchmarkReport> RunAsync(int jobs, int concurrency, string postgres, string rabbitMqUri,
+        Action<string>? started, CancellationToken ct)
+    {
+        var rabbit = RabbitMqAddress.Parse(rabbitMqUri);
+        await using var scratch = await ScratchEnvironment.CreateAsync(postgres, rabbit, "interns1_bench", ct).ConfigureAwait(false);
+        started?.Invoke(scratch.Database);
+
+        // Warm-up (JIT, connection pools, broker) with a tenth of the jobs, not measured.
+        var warmup = Math.Max(50, jobs / 10);
+        await RunAsync("warm-up", warmup, concurrency, scratch, rabbit, naive: false, rabbitMqUri, ct, "warmup-group").ConfigureAwait(false);
+        await RunAsync("warm-up", warmup, concurrency, scratch, rabbit, naive: true, rabbitMqUri, ct, "warmup-naive").ConfigureAwait(false);
+        var grouped = await RunAsync("group commit (worker)", jobs, concurrency, scratch, rabbit, naive: false, rabbitMqUri, ct, "bench-group").ConfigureAwait(false);
+        var naive = await RunAsync("one SaveChanges per job", jobs, concurrency, scratch, rabbit, naive: true, rabbitMqUri, ct, "bench-naive").ConfigureAwait(false);
+        return new PipelineBenchmarkReport { Jobs = jobs, Concurrency = concurrency, Grouped = grouped, Naive = naive };
+    }
+
+    private static async Task<PipelineRunResult> RunAsync(string variant, int n, int concurrency, ScratchEnvironment scratch, RabbitMqAddress rabbit, bool naive,
+        string rabbitMqUri, CancellationToken ct, string dataset)
+    {
+        var queue = scratch.Queue(dataset);
+        var builder = InternS1Host.CreateApplicationBuilder([]);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = scratch.ConnectionString,
+            ["ConnectionStrings:RabbitMq"] = rabbitMqUri,
+            ["Worker:QueueName"] = queue,
+            ["Worker:PrefetchCount"] = concurrency.ToString(),
+            ["Worker:ConcurrentMessageLimit"] = concurrency.ToString(),
+            ["Worker:RecordErrorQueues"] = "false",
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        var executor = new InstantBenchExecutor();
+        var counter = new NaiveCounter();
+        if (naive)
+        {
+            builder.Services.AddInternS1Storage(builder.Configuration);
+            builder.Services.AddSingleton<IPromptJobExecutor>(executor);
+            builder.Services.AddSingleton(counter);
+            builder.Services.AddMassTransit(x =>
+            {
+                x.AddConsumer<NaiveSaveChangesConsumer>();
+                x.UsingRabbitMq((context, cfg) =>
+                {
+                    cfg.Host(rabbit.Host, (ushort)rabbit.Port, rabbit.VirtualHost, h => { h.Username(rabbit.Username); h.Password(rabbit.Password); });
+                    cfg.UseRawJsonDeserializer(RawSerializerOptions.AnyMessageType, isDefault: true);
+                    cfg.ReceiveEndpoint(queue, e =>
+                    {
+                        e.PrefetchCount = concurrency;
+                        e.ConcurrentMessageLimit = concurrency;
+                        e.SetQuorumQueue();
+                        e.ConfigureConsumeTopology = false;
+                        e.ConfigureConsumer<NaiveSaveChangesConsumer>(context);
+                    });
+                });
+            });
+        }
+        else
+        {
+            builder.Services.AddInternS1Worker(builder.Configuration);
+            builder.Services.AddSingleton<IPromptJobExecutor>(executor);
+        }
+        using var host = builder.Build();
+
+        // Fill the queue before the consumer starts, so the run measures consumption only.
+        var lines = Enumerable.Range(0, n).Select(i => new JobLine(i + 1, $"{dataset}-{i:D6}", $"c{i:D6}", new JsonObject
+        {
+            ["job_id"] = $"{dataset}-{i:D6}", ["dataset"] = dataset, ["custom_id"] = $"c{i:D6}",
+            ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = $"Say ok ({i})" }),
+        })).ToList();
+        var ledger = host.Services.GetRequiredService<JobLedger>();
+        foreach (var chunk in lines.Chunk(1000))
+        {
+            await ledger.RegisterQueuedAsync(dataset, chunk.Select(l => new JobAdmission
+            {
+                JobId = l.JobId, Dataset = dataset, CustomId = l.CustomId, PayloadJson = l.Job.ToJsonString(),
+            }).ToList(), ct).ConfigureAwait(false);
+        }
+        await using (var publisher = await JobPublisher.ConnectAsync(rabbit, queue, ct).ConfigureAwait(false))
+            await publisher.PublishAllAsync(lines.Select(l => (l.JobId, l.Job.ToJsonString())).ToList(), null, ct).ConfigureAwait(false);
+
+        await host.StartAsync(ct).ConfigureAwait(false);
+        var writer = naive ? null : host.Services.GetRequiredService<ResultWriter>();
+        var deadline = Stopwatch.StartNew();
+        while ((naive ? counter.Count : writer!.RecordsCommitted) < n)
+        {
+            if (deadline.Elapsed > TimeSpan.FromMinutes(10))
+                throw new TimeoutException($"{variant}: only {(naive ? counter.Count : writer!.RecordsCommitted)} of {n} jobs finished in 10 minutes");
+            await Task.Delay(5, ct).ConfigureAwait(false);
+        }
+        var end = Stopwatch.GetTimestamp();
+        var seconds = Stopwatch.GetElapsedTime(executor.FirstCallTimestamp, end).TotalSeconds;
+        var transactions = naive ? counter.Count : writer!.GroupsCommitted;
+        await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        return new PipelineRunResult(variant, n, seconds, n / seconds, transactions);
+    }
+}

@@ -1,7 +1,0 @@
-namespace InternS1.Batch.Cli.Submission;
-
-/// <summary>A line that refuses the whole file.</summary>
-public sealed record JobFileProblem(int LineNumber, string Message)
-{
-    public override string ToString() => $"line {LineNumber}: {Message}";
-}

@@ -1,6 +1,0 @@
-using System.Text.Json.Nodes;
-
-namespace InternS1.Batch.Cli.Submission;
-
-/// <summary>One job read from a submit file: its line number, ids and the native job JSON to publish.</summary>
-public sealed record JobLine(int LineNumber, string JobId, string CustomId, JsonObject Job);

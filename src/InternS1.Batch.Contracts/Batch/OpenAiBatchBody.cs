@@ -1,0 +1,47 @@
+using System.Text.Json.Nodes;
+
+namespace InternS1.Batch.Contracts.Batch;
+
+/// <summary>Maps the <c>body</c> of an OpenAI Batch chat-completions line to a native job:
+/// <c>messages</c>, <c>tools</c>, <c>metadata</c> as they are; <c>temperature</c>, <c>top_p</c>, <c>top_k</c>,
+/// <c>min_p</c>, <c>seed</c>, <c>stop</c> (a string or a list), <c>max_completion_tokens</c> (or
+/// <c>max_tokens</c>) into <c>sampling</c>; <c>chat_template_kwargs.enable_thinking</c> (vLLM's form) or
+/// <c>enable_thinking</c> into <c>enable_thinking</c>. <c>model</c> is ignored (the worker serves one model).
+/// Values are copied without judging them: the worker validates each job.</summary>
+public static class OpenAiBatchBody
+{
+    public static JsonObject ToNativeJob(string customId, JsonObject body)
+    {
+        var job = new JsonObject
+        {
+            ["custom_id"] = customId,
+            ["messages"] = body["messages"]?.DeepClone(),
+        };
+        if (body["tools"] is { } tools)
+            job["tools"] = tools.DeepClone();
+        if (body["metadata"] is { } metadata)
+            job["metadata"] = metadata.DeepClone();
+
+        var sampling = new JsonObject();
+        foreach (var name in new[] { "temperature", "top_p", "top_k", "min_p", "seed" })
+        {
+            if (body[name] is { } value)
+                sampling[name] = value.DeepClone();
+        }
+        if ((body["max_completion_tokens"] ?? body["max_tokens"]) is { } max)
+            sampling["max_new_tokens"] = max.DeepClone();
+        if (body["stop"] is JsonValue single && single.TryGetValue<string>(out var stop))
+            sampling["stop"] = new JsonArray(stop);
+        else if (body["stop"] is { } stops)
+            sampling["stop"] = stops.DeepClone();
+        if (sampling.Count > 0)
+            job["sampling"] = sampling;
+
+        var thinking = body["chat_template_kwargs"]?["enable_thinking"] ?? body["enable_thinking"];
+        if (thinking is not null)
+            job["enable_thinking"] = thinking.DeepClone();
+        if (body["chat_template_kwargs"] is JsonObject kwargs)
+            job["chat_template_kwargs"] = kwargs.DeepClone();
+        return job;
+    }
+}

@@ -1,0 +1,24 @@
+namespace InternS1.Batch.Storage.Export;
+
+/// <summary>One finished job as read for export: its result and usage, or its open dead letter.</summary>
+public sealed record ExportRow
+{
+    public required string JobId { get; init; }
+    public required string CustomId { get; init; }
+    public required string Status { get; init; }
+    public string? Content { get; init; }
+    public string? ReasoningContent { get; init; }
+    public string? ToolCallsJson { get; init; }
+    public string? FinishReason { get; init; }
+    public string? Model { get; init; }
+    public long Seed { get; init; }
+    public DateTime? CompletedAt { get; init; }
+    public int PromptTokens { get; init; }
+    public int ImageTokens { get; init; }
+    public int VideoTokens { get; init; }
+    public int CachedTokens { get; init; }
+    public int CompletionTokens { get; init; }
+    public int ReasoningTokens { get; init; }
+    public string? ReasonCode { get; init; }
+    public string? ErrorMessage { get; init; }
+}

@@ -1,0 +1,18 @@
+using System.Text.Json.Serialization;
+
+namespace InternS1.Batch.Storage.Reporting;
+
+/// <summary>A row of the <c>dataset_progress</c> view (total = succeeded + failed + dead_lettered + pending).</summary>
+public sealed record DatasetProgress
+{
+    [JsonPropertyName("dataset")] public required string Dataset { get; init; }
+    [JsonPropertyName("total")] public long Total { get; init; }
+    [JsonPropertyName("succeeded")] public long Succeeded { get; init; }
+    [JsonPropertyName("failed")] public long Failed { get; init; }
+    [JsonPropertyName("dead_lettered")] public long DeadLettered { get; init; }
+    [JsonPropertyName("pending")] public long Pending { get; init; }
+    [JsonPropertyName("queued")] public long Queued { get; init; }
+    [JsonPropertyName("running")] public long Running { get; init; }
+    [JsonPropertyName("created_at")] public DateTime CreatedAt { get; init; }
+    [JsonPropertyName("last_finished_at")] public DateTime? LastFinishedAt { get; init; }
+}
