@@ -98,7 +98,7 @@ internal sealed partial class GrammarBuilder
         if (n.Nothing) return rule.Id; // never callable: MinDepth stays infinite
         if (n.AnyOf is not null) MakeUnion(rule, n.AnyOf.Select(RuleFor).ToList());
         else if (n.Enum is not null) rule.Lexeme = Literals(n);
-        else if (n.Types == JsonTypes.All && n.KeywordTypes == JsonTypes.None) MakeUnion(rule, [AnyValue()]);
+        else if (!n.HasType && n.KeywordTypes == JsonTypes.None) MakeUnion(rule, [AnyValue()]);
         else
         {
             var parts = new List<int>();
@@ -134,6 +134,10 @@ internal sealed partial class GrammarBuilder
         var rule = NewRule(n.Pointer);
         switch (type)
         {
+            case JsonTypes.Object when n.Properties.Count == 0 && n.Required.Count == 0 && n.AdditionalProperties is null && !n.AdditionalPropertiesFalse:
+                AnyValue();
+                CopyInto(rule, _rules[_anyObject]);
+                break;
             case JsonTypes.Object: BuildObject(rule, n); break;
             case JsonTypes.Array: BuildArray(rule, n); break;
             case JsonTypes.String: rule.Lexeme = StringLexeme(n); break;
