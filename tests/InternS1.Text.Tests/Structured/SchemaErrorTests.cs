@@ -63,6 +63,16 @@ public class SchemaErrorTests
     }
 
     [Fact]
+    public void A_schema_whose_grammar_exceeds_MaxGrammarNodes_is_rejected()
+    {
+        var compiler = new StructuredOutputCompiler(StructuredFixtures.InternS1, new StructuredOutputOptions { MaxGrammarNodes = 1000, PrecomputeMasks = false });
+        var e = Assert.Throws<StructuredSchemaException>(() =>
+            compiler.CompileJsonSchema(StructuredFixtures.Json("""{"type":"array","items":{"type":"boolean"},"maxItems":5000}"""), Prefix));
+        Assert.Equal(Prefix + ": the schema is too large: its grammar would have more than 1000 nodes", e.Message);
+        Assert.NotNull(compiler.CompileJsonSchema(StructuredFixtures.Json("""{"type":"array","items":{"type":"boolean"},"maxItems":50}"""), Prefix));
+    }
+
+    [Fact]
     public void Annotation_keywords_are_accepted_and_ignored()
     {
         var schema = """{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:x","title":"T","description":"D","examples":[1],"default":1,"$comment":"c","deprecated":false,"readOnly":true,"writeOnly":false,"type":"integer","minimum":1,"maximum":1}""";
