@@ -21,6 +21,8 @@ public static class AssemblyReferences
         ["InternS1.Batch.Storage"] = "src/InternS1.Batch.Storage",
         ["InternS1.Batch.Migrations"] = "migrations/InternS1.Batch.Migrations",
         ["InternS1.Batch.Worker"] = "src/InternS1.Batch.Worker",
+        ["InternS1.Batch.Remote"] = "src/InternS1.Batch.Remote",
+        ["InternS1.Batch.Http"] = "src/InternS1.Batch.Http",
         ["InternS1.Batch.Benchmarks"] = "src/InternS1.Batch.Benchmarks",
         ["interns1"] = "src/InternS1.Batch.Cli",
     };
