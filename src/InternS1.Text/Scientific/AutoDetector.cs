@@ -3,13 +3,14 @@ using System.Text.RegularExpressions;
 namespace InternS1.Text.Scientific;
 
 /// <summary>Base of the auto-detection modules (<c>InternS1CheckModuleMixin.re_split</c>): finds candidate runs
-/// with a regex and wraps legitimate ones in logical begin/end markers that get no ids.</summary>
+/// (the matches of the module's regex) and wraps legitimate ones in logical begin/end markers that get no ids.</summary>
 internal abstract class AutoDetector(int minLength, string beginMarker, string endMarker, bool truncation)
 {
     public string BeginMarker { get; } = beginMarker;
     public string EndMarker { get; } = endMarker;
 
-    protected abstract Regex Pattern { get; }
+    /// <summary>Index and length of every match of the module's candidate regex, left to right.</summary>
+    protected abstract IEnumerable<(int Index, int Length)> Candidates(string text);
 
     protected abstract bool IsLegitimate(string candidate);
 
@@ -20,12 +21,13 @@ internal abstract class AutoDetector(int minLength, string beginMarker, string e
         foreach (var text in texts)
         {
             var current = 0;
-            foreach (Match m in Pattern.Matches(text))
+            foreach (var (index, length) in Candidates(text))
             {
-                var g = m.Groups[1];
-                if (g.Length < minLength || !IsLegitimate(g.Value)) continue;
-                var start = g.Index;
-                var end = g.Index + g.Length;
+                if (length < minLength) continue;
+                var candidate = text.Substring(index, length);
+                if (!IsLegitimate(candidate)) continue;
+                var start = index;
+                var end = index + length;
                 if (!truncation)
                 {
                     if (start > 0 && IsAsciiLetter(text[start - 1])) continue;
@@ -33,7 +35,7 @@ internal abstract class AutoDetector(int minLength, string beginMarker, string e
                 }
                 if (start > current) results.Add(text[current..start]);
                 results.Add(BeginMarker);
-                results.Add(g.Value);
+                results.Add(candidate);
                 results.Add(EndMarker);
                 current = end;
             }
@@ -50,6 +52,7 @@ internal abstract class AutoDetector(int minLength, string beginMarker, string e
 internal sealed class FastaDetector() : AutoDetector(27, "<FASTA_AUTO_DETECT>", "</FASTA_AUTO_DETECT>", truncation: true)
 {
     private static readonly Regex Regex = new("([A-Z]{27,})", RegexOptions.Compiled | RegexOptions.CultureInvariant);
-    protected override Regex Pattern => Regex;
+    protected override IEnumerable<(int Index, int Length)> Candidates(string text) =>
+        Regex.Matches(text).Select(m => (m.Groups[1].Index, m.Groups[1].Length));
     protected override bool IsLegitimate(string candidate) => true;
 }
