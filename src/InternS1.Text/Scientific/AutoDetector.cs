@@ -14,12 +14,18 @@ internal abstract class AutoDetector(int minLength, string beginMarker, string e
 
     protected abstract bool IsLegitimate(string candidate);
 
-    /// <summary>Splits each text into [before, begin, candidate, end, ..., after] pieces.</summary>
-    public List<string> ReSplit(IEnumerable<string> texts)
+    /// <summary>Splits each text into [before, begin, candidate, end, ..., after] pieces; markers (inserted here or
+    /// by an earlier detector) are flagged and passed through.</summary>
+    public List<(string Text, bool IsMarker)> ReSplit(IEnumerable<(string Text, bool IsMarker)> pieces)
     {
-        var results = new List<string>();
-        foreach (var text in texts)
+        var results = new List<(string, bool)>();
+        foreach (var (text, isMarker) in pieces)
         {
+            if (isMarker)
+            {
+                results.Add((text, true));
+                continue;
+            }
             var current = 0;
             foreach (var (index, length) in Candidates(text))
             {
@@ -33,13 +39,13 @@ internal abstract class AutoDetector(int minLength, string beginMarker, string e
                     if (start > 0 && IsAsciiLetter(text[start - 1])) continue;
                     if (end < text.Length && IsAsciiLetter(text[end])) continue;
                 }
-                if (start > current) results.Add(text[current..start]);
-                results.Add(BeginMarker);
-                results.Add(candidate);
-                results.Add(EndMarker);
+                if (start > current) results.Add((text[current..start], false));
+                results.Add((BeginMarker, true));
+                results.Add((candidate, false));
+                results.Add((EndMarker, true));
                 current = end;
             }
-            if (current < text.Length) results.Add(text[current..]);
+            if (current < text.Length) results.Add((text[current..], false));
         }
         return results;
     }

@@ -9,14 +9,9 @@ namespace InternS1.Text.Tests.Tokenization;
 /// BPE built straight from the real Qwen3 tokenizer.json (as the tokenizer did before), on inputs of a few KB.</summary>
 public class LongPreTokenTests
 {
-    private static readonly Lazy<TokenizerFolder> Folder = new(() => TokenizerFolder.Read(TestPaths.Qwen3TokenizerDir));
+    private static readonly Lazy<TokenizerFolder> Folder = new(() => SharedTokenizers.Qwen3Folder);
     private static readonly Lazy<BpeModel> Model = new(() => new BpeModel(Folder.Value));
-    private static readonly Lazy<BpeTokenizer> Reference = new(() => BpeTokenizer.Create(new BpeOptions(Folder.Value.Vocab)
-    {
-        Merges = Folder.Value.Merges,
-        ByteLevel = true,
-        PreTokenizer = new RegexPreTokenizer(new Regex(Folder.Value.Pattern, RegexOptions.CultureInvariant), null),
-    }));
+    private static readonly Lazy<BpeTokenizer> Reference = new(() => SharedTokenizers.ReferenceBpe);
 
     public static TheoryData<string, int> Alphabets() => new()
     {
