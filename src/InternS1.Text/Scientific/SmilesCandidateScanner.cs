@@ -13,9 +13,12 @@ internal static class SmilesCandidateScanner
 {
     private const string Bad = ":.=";
 
-    /// <summary>Element symbols in the regex's alternation order (longest first, then ordinal).</summary>
+    /// <summary>Matches of the regex whose element alternation is <paramref name="elementsInOrder"/>.</summary>
     public static IEnumerable<(int Index, int Length)> Matches(string text, string[] elementsInOrder)
     {
+        // Only symbols starting with the character at hand can match there; their relative order is the alternation's.
+        var byFirst = new string[]?[128];
+        foreach (var g in elementsInOrder.GroupBy(e => e[0])) byFirst[g.Key] = g.ToArray();
         var n = text.Length;
         var unit = new int[n + 1];   // length of the unit starting at p (0: none)
         var far = new int[n + 1];    // farthest good end on the chain from p, or -1
@@ -25,7 +28,7 @@ internal static class SmilesCandidateScanner
         for (var p = n - 1; p >= 0; p--)
         {
             if (p + 1 < n && text[p + 1] == ']') nextClose = p + 1;
-            unit[p] = UnitLength(text, p, nextClose, elementsInOrder);
+            unit[p] = UnitLength(text, p, nextClose, byFirst);
             if (unit[p] == 0)
             {
                 far[p] = -1;
@@ -56,13 +59,14 @@ internal static class SmilesCandidateScanner
         }
     }
 
-    private static int UnitLength(string text, int p, int nextClose, string[] elementsInOrder)
+    private static int UnitLength(string text, int p, int nextClose, string[]?[] elementsByFirstChar)
     {
         var c = text[p];
         // \[[^\]]+\] : at least one character before the next ']'.
         if (c == '[') return nextClose < text.Length && nextClose > p + 1 ? nextClose - p + 1 : 0;
-        foreach (var e in elementsInOrder)
-            if (p + e.Length <= text.Length && string.CompareOrdinal(text, p, e, 0, e.Length) == 0) return e.Length;
+        if (c < 128 && elementsByFirstChar[c] is { } elements)
+            foreach (var e in elements)
+                if (p + e.Length <= text.Length && string.CompareOrdinal(text, p, e, 0, e.Length) == 0) return e.Length;
         // [\(\)\.=\-#@\d\$\%\*:\+\-\/\\] (\d is any Unicode decimal digit, as in .NET and Python).
         return c is '(' or ')' or '.' or '=' or '-' or '#' or '@' or '$' or '%' or '*' or ':' or '+' or '/' or '\\' || char.IsDigit(c) ? 1 : 0;
     }
