@@ -1,4 +1,6 @@
+using System.Text.RegularExpressions;
 using InternS1.Text.Tokenization;
+using Microsoft.ML.Tokenizers;
 
 namespace InternS1.Text.Tests;
 
@@ -15,6 +17,23 @@ internal static class SharedTokenizers
     });
 
     private static readonly Lazy<InternS1Tokenizer> TinyLazy = new(() => InternS1Tokenizer.Load(TinyDirLazy.Value));
+
+    private static readonly Lazy<TokenizerFolder> Qwen3FolderLazy = new(() => TokenizerFolder.Read(TestPaths.Qwen3TokenizerDir));
+
+    private static readonly Lazy<BpeTokenizer> ReferenceBpeLazy = new(() => BpeTokenizer.Create(new BpeOptions(Qwen3FolderLazy.Value.Vocab)
+    {
+        Merges = Qwen3FolderLazy.Value.Merges,
+        ByteLevel = true,
+        PreTokenizer = new RegexPreTokenizer(new Regex(Qwen3FolderLazy.Value.Pattern, RegexOptions.CultureInvariant), null),
+    }));
+
+    /// <summary>The files of the real Qwen3 tokenizer folder, as read.</summary>
+    public static TokenizerFolder Qwen3Folder => Qwen3FolderLazy.Value;
+
+    /// <summary>Qwen3's byte-level BPE on Microsoft.ML.Tokenizers alone, built straight from tokenizer.json: no added or
+    /// special tokens, no normalisation (the algorithm the tokenizer used before the heap merger). An independent
+    /// "text with special-token matching off".</summary>
+    public static BpeTokenizer ReferenceBpe => ReferenceBpeLazy.Value;
 
     /// <summary>The real Qwen3 tokenizer.json.</summary>
     public static InternS1Tokenizer Qwen3 => Qwen3Lazy.Value;

@@ -93,9 +93,7 @@ public sealed class ChatTemplate
     {
         ArgumentNullException.ThrowIfNull(context);
         var variables = (JsonObject)context.DeepClone();
-        if (!variables.ContainsKey("add_generation_prompt")) variables["add_generation_prompt"] = false;
-        foreach (var (role, token) in _specialTokens)
-            if (!variables.ContainsKey(role)) variables[role] = token;
+        foreach (var (key, value) in Defaults(context)) variables[key] = value?.DeepClone();
         try
         {
             return _template.Render(variables);
@@ -104,5 +102,38 @@ public sealed class ChatTemplate
         {
             throw new JinjaException($"{Origin}: {e.Reason}", e.Line, e.Column, e);
         }
+    }
+
+    /// <summary>
+    /// Renders the same text as <see cref="Render"/>, marking which characters came from <paramref name="context"/>:
+    /// every string in it — message content and parts, tool calls and their arguments, tool results, tool names,
+    /// descriptions and schemas, extra keyword arguments — is a <see cref="ContentSpan"/> labelled with its path
+    /// (<c>messages[1].content</c>). The template's own text, the special tokens read from the model folder and the
+    /// default <c>add_generation_prompt</c> are template text. Tokenize the result with
+    /// <see cref="InternS1Tokenizer.Encode(SegmentedText, SpecialTokenPolicy)"/> so that only the template can produce
+    /// control tokens. See <see cref="JinjaTemplate.RenderSegmented"/> for what carries the mark through the template.
+    /// </summary>
+    /// <exception cref="JinjaException">Rendering failed (message has the template line and column).</exception>
+    public SegmentedText RenderSegmented(JsonObject context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var trusted = new JsonObject();
+        foreach (var (key, value) in Defaults(context)) trusted[key] = value?.DeepClone();
+        try
+        {
+            return _template.RenderSegmented(context, trusted);
+        }
+        catch (JinjaException e)
+        {
+            throw new JinjaException($"{Origin}: {e.Reason}", e.Line, e.Column, e);
+        }
+    }
+
+    /// <summary>Variables the caller did not give: <c>add_generation_prompt</c> = false and the folder's special tokens.</summary>
+    private IEnumerable<KeyValuePair<string, JsonNode?>> Defaults(JsonObject context)
+    {
+        if (!context.ContainsKey("add_generation_prompt")) yield return new("add_generation_prompt", false);
+        foreach (var (role, token) in _specialTokens)
+            if (!context.ContainsKey(role)) yield return new(role, token);
     }
 }

@@ -24,17 +24,17 @@ internal sealed partial class Interpreter
         };
         return name switch
         {
-            "upper" => F(_ => new StringValue(v.ToUpperInvariant())),
-            "lower" => F(_ => new StringValue(v.ToLowerInvariant())),
-            "strip" => F(_ => new StringValue(Lexer.JsTrim(v))),
-            "lstrip" => F(_ => new StringValue(Lexer.JsTrimStart(v))),
-            "rstrip" => F(_ => new StringValue(Lexer.JsTrimEnd(v))),
-            "title" => F(_ => new StringValue(Regex.Replace(v, @"\b\w", m => m.Value.ToUpperInvariant(), RegexOptions.ECMAScript))),
-            "capitalize" => F(_ => new StringValue(v.Length == 0 ? v : char.ToUpperInvariant(v[0]) + v[1..])),
+            "upper" => F(_ => s.Transformed(v.ToUpperInvariant())),
+            "lower" => F(_ => s.Transformed(v.ToLowerInvariant())),
+            "strip" => F(_ => Trim(s, start: true, end: true)),
+            "lstrip" => F(_ => Trim(s, start: true, end: false)),
+            "rstrip" => F(_ => Trim(s, start: false, end: true)),
+            "title" => F(_ => s.Transformed(Regex.Replace(v, @"\b\w", m => m.Value.ToUpperInvariant(), RegexOptions.ECMAScript))),
+            "capitalize" => F(_ => s.Transformed(v.Length == 0 ? v : char.ToUpperInvariant(v[0]) + v[1..])),
             "length" => new NumberValue(v.Length, false),
             "startswith" => F(a => BoolValue.Of(Affix(a, p => v.StartsWith(p, StringComparison.Ordinal), "startswith"))),
             "endswith" => F(a => BoolValue.Of(Affix(a, p => v.EndsWith(p, StringComparison.Ordinal), "endswith"))),
-            "split" => F(a => Split(v, Arg(a, 0), Arg(a, 1))),
+            "split" => F(a => Split(s, Arg(a, 0), Arg(a, 1))),
             "replace" => F(a =>
             {
                 if (Arg(a, 0) is not StringValue o || Arg(a, 1) is not StringValue n) throw new InvalidOperationException("replace() arguments must be strings");
@@ -45,38 +45,52 @@ internal sealed partial class Interpreter
                     NullValue => null,
                     _ => throw new InvalidOperationException("replace() count argument must be a number or null"),
                 };
-                return new StringValue(Replace(v, o.Value, n.Value, count));
+                return Replace(s, o.Value, n, count);
             }),
             _ => null,
         };
     }
 
-    private static Value Split(string v, Value sepArg, Value maxArg)
+    /// <summary>JavaScript trim / trimStart / trimEnd as a substring (content spans kept).</summary>
+    private static StringValue Trim(StringValue s, bool start, bool end)
     {
+        var v = s.Value;
+        var from = start ? v.Length - Lexer.JsTrimStart(v).Length : 0;
+        var to = end ? Lexer.JsTrimEnd(v).Length : v.Length;
+        return to <= from ? new StringValue("") : s.Substring(from, to - from);
+    }
+
+    private static Value Split(StringValue s, Value sepArg, Value maxArg)
+    {
+        var v = s.Value;
         var sep = sepArg is UndefinedValue ? NullValue.Instance : sepArg;
         var max = maxArg is UndefinedValue ? -1 : maxArg is NumberValue { IsFloat: false } m ? (int)m.Value : throw new InvalidOperationException("maxsplit argument must be a number");
-        var result = new List<string>();
+        var result = new List<(int Start, int Length)>(); // substrings of v
         if (sep is NullValue)
         {
-            var text = Lexer.JsTrimStart(v);
-            foreach (Match match in Regex.Matches(text, @"[^\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+"))
+            var offset = v.Length - Lexer.JsTrimStart(v).Length;
+            foreach (Match match in Regex.Matches(v[offset..], @"[^\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+"))
             {
-                if (max != -1 && result.Count >= max) { result.Add(match.Value + text[(match.Index + match.Length)..]); break; }
-                result.Add(match.Value);
+                // The last piece is the match and everything after it.
+                if (max != -1 && result.Count >= max) { result.Add((offset + match.Index, v.Length - offset - match.Index)); break; }
+                result.Add((offset + match.Index, match.Length));
             }
         }
-        else if (sep is StringValue s)
+        else if (sep is StringValue separator)
         {
-            if (s.Value.Length == 0) throw new InvalidOperationException("empty separator");
-            result = v.Split(s.Value).ToList();
-            if (max != -1 && result.Count > max)
+            var sepText = separator.Value;
+            if (sepText.Length == 0) throw new InvalidOperationException("empty separator");
+            var start = 0;
+            for (var at = v.IndexOf(sepText, StringComparison.Ordinal); at >= 0; at = v.IndexOf(sepText, start, StringComparison.Ordinal))
             {
-                var tail = string.Join(s.Value, result.Skip(max));
-                result = result.Take(max).Append(tail).ToList();
+                if (max != -1 && result.Count >= max) break;
+                result.Add((start, at - start));
+                start = at + sepText.Length;
             }
+            result.Add((start, v.Length - start));
         }
         else throw new InvalidOperationException("sep argument must be a string or null");
-        return new ArrayValue(result.Select(x => (Value)new StringValue(x)).ToList());
+        return new ArrayValue(result.Select(r => (Value)s.Substring(r.Start, r.Length)).ToList());
     }
 
     /// <summary>Mapping methods: <c>get</c>, <c>items</c>, <c>keys</c>, <c>values</c>, <c>dictsort</c>.</summary>
@@ -88,7 +102,7 @@ internal sealed partial class Interpreter
             return o.Get(key.Value) ?? (a.Count > 1 ? a[1] : NullValue.Instance);
         }),
         "items" => new FunctionValue((_, _) => Items(o)),
-        "keys" => new FunctionValue((_, _) => new ArrayValue(o.Keys.Select(k => (Value)new StringValue(k)).ToList())),
+        "keys" => new FunctionValue((_, _) => new ArrayValue(o.Keys.Select(k => (Value)o.KeyValue(k)).ToList())),
         "values" => new FunctionValue((_, _) => new ArrayValue(o.Entries.Select(e => e.Value).ToList())),
         "dictsort" => new FunctionValue((a, _) =>
         {
@@ -109,7 +123,7 @@ internal sealed partial class Interpreter
     };
 
     private static ArrayValue Items(ObjectValue o) =>
-        new(o.Entries.Select(e => (Value)new ArrayValue([new StringValue(e.Key), e.Value])).ToList());
+        new(o.Entries.Select(e => (Value)new ArrayValue([o.KeyValue(e.Key), e.Value])).ToList());
 
     private static List<T> StableSort<T>(List<T> items, Comparison<T> comparison) =>
         items.Select((x, i) => (x, i)).OrderBy(p => p, Comparer<(T x, int i)>.Create((a, b) =>

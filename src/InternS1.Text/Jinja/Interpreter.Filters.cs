@@ -24,18 +24,19 @@ internal sealed partial class Interpreter
                 var sepArg = kwargs.Get("separators") ?? NullValue.Instance;
                 if (sepArg is ArrayValue { Items: [StringValue item, StringValue key] }) separators = (item.Value, key.Value);
                 else if (sepArg is not NullValue) throw Fail(filterNode, "tojson: separators must be a tuple of two strings");
-                return new StringValue(JsonWriter.Write(operand, new JsonWriter.Options(indent is NumberValue n ? (int)n.Value : null, ea.Value, separators, sk.Value)));
+                return JsonWriter.WriteValue(operand, new JsonWriter.Options(indent is NumberValue n ? (int)n.Value : null, ea.Value, separators, sk.Value));
             }
             case "join":
             {
+                // A string joins its UTF-16 characters.
                 var values = operand switch
                 {
-                    StringValue s => s.Value.Select(c => c.ToString()).ToList(),
-                    ArrayValue a => a.Items.Select(JoinString).ToList(),
+                    StringValue s => Enumerable.Range(0, s.Value.Length).Select(i => (Value)s.Substring(i, 1)).ToList(),
+                    ArrayValue a => a.Items,
                     _ => throw Fail(filterNode, $"cannot apply filter \"join\" to type: {operand.TypeName}"),
                 };
                 if ((Opt(0, "separator") ?? new StringValue("")) is not StringValue sep) throw Fail(filterNode, "join: separator must be a string");
-                return new StringValue(string.Join(sep.Value, values));
+                return Join(values, sep);
             }
             case "int" or "float":
             {
@@ -123,8 +124,7 @@ internal sealed partial class Interpreter
                     if ((Opt(0, "width") ?? new NumberValue(4, false)) is not NumberValue { IsFloat: false } width) throw Fail(filterNode, "indent: width must be a number");
                     var first = (Opt(1, "first") ?? BoolValue.False).Truthy;
                     var blank = (Opt(2, "blank") ?? BoolValue.False).Truthy;
-                    var pad = new string(' ', (int)width.Value);
-                    return new StringValue(string.Join("\n", str.Value.Split('\n').Select((x, i) => (!first && i == 0) || (!blank && x.Length == 0) ? x : pad + x)));
+                    return Indent(str, new string(' ', (int)width.Value), first, blank);
                 }
                 case "replace":
                 {
@@ -145,7 +145,7 @@ internal sealed partial class Interpreter
     private Value ApplySimpleFilter(Value operand, string name, Node at)
     {
         if (name == "safe") return operand;
-        if (name == "tojson") return new StringValue(JsonWriter.Write(operand, new JsonWriter.Options()));
+        if (name == "tojson") return JsonWriter.WriteValue(operand, new JsonWriter.Options());
         switch (operand)
         {
             case ArrayValue a:
@@ -157,8 +157,8 @@ internal sealed partial class Interpreter
                     "length" => new NumberValue(a.Items.Count, false),
                     "reverse" => new ArrayValue(Enumerable.Reverse(a.Items).ToList()),
                     "sort" => new ArrayValue(StableSort(a.Items, (x, y) => Compare(x, y, false))),
-                    "join" => new StringValue(string.Concat(a.Items.Select(JoinString))),
-                    "string" => new StringValue(JsonWriter.Write(a, new JsonWriter.Options(), 0, convertUndefinedToNull: false)),
+                    "join" => Join(a.Items, new StringValue("")),
+                    "string" => JsonWriter.WriteValue(a, new JsonWriter.Options(), 0, convertUndefinedToNull: false),
                     "unique" => new ArrayValue(a.Items.Where((x, i) => !a.Items.Take(i).Any(y => StrictEqualsRaw(x, y))).ToList()),
                     _ => throw Fail(at, $"unknown filter '{name}' for an array"),
                 };
@@ -168,8 +168,8 @@ internal sealed partial class Interpreter
                     case "length" or "upper" or "lower" or "title" or "capitalize":
                         var b = StringBuiltin(s, name)!;
                         return b is FunctionValue f ? f.Invoke([], new Scope(null)) : b;
-                    case "trim": return new StringValue(Lexer.JsTrim(s.Value));
-                    case "indent": return new StringValue(string.Join("\n", s.Value.Split('\n').Select((x, i) => i == 0 || x.Length == 0 ? x : "    " + x)));
+                    case "trim": return Trim(s, start: true, end: true);
+                    case "indent": return Indent(s, "    ", first: false, blank: false);
                     case "join" or "string": return s;
                     case "int": return new NumberValue(ParseNumber(s.Value, true) ?? 0, false);
                     case "float": return new NumberValue(ParseNumber(s.Value, false) ?? 0, true);
@@ -206,8 +206,37 @@ internal sealed partial class Interpreter
         throw Fail(at, $"cannot apply filter \"{name}\" to type: {operand.TypeName}");
     }
 
-    /// <summary>JavaScript Array.join's rendering of an element's underlying value.</summary>
-    private static string JoinString(Value v) => v is NullValue or UndefinedValue ? "" : v.JsString();
+    /// <summary>JavaScript Array.join: each element's underlying value as a string (null and undefined as nothing).</summary>
+    private static StringValue Join(List<Value> items, StringValue separator)
+    {
+        var output = new TextBuilder();
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (i > 0) output.Append(separator);
+            if (items[i] is not (NullValue or UndefinedValue)) items[i].JsStringTo(output);
+        }
+        return output.ToValue();
+    }
+
+    /// <summary>Jinja's indent: every line but the first (unless <paramref name="first"/>) and blank ones (unless
+    /// <paramref name="blank"/>) gets <paramref name="pad"/> in front.</summary>
+    private static StringValue Indent(StringValue s, string pad, bool first, bool blank)
+    {
+        var v = s.Value;
+        var output = new TextBuilder();
+        var start = 0;
+        for (var line = 0; ; line++)
+        {
+            var end = v.IndexOf('\n', start);
+            var length = (end < 0 ? v.Length : end) - start;
+            if (!((!first && line == 0) || (!blank && length == 0))) output.Append(pad);
+            output.Append(s, start, length);
+            if (end < 0) break;
+            output.Append(s, end, 1);
+            start = end + 1;
+        }
+        return output.ToValue();
+    }
 
     private static bool StrictEqualsRaw(Value a, Value b) => StrictEquals(a, b);
 

@@ -73,7 +73,7 @@ internal sealed partial class Interpreter
             throw Fail(node, $"cannot perform operation {op} on undefined values");
         }
         if (left is NullValue || right is NullValue) throw Fail(node, "cannot perform operation on null values");
-        if (op == "~") return new StringValue(left.JsString() + right.JsString());
+        if (op == "~") return Concat(left, right);
         bool NumericLike(Value v) => v is NumberValue or BoolValue;
         double Num(Value v) => v is BoolValue b ? (b.Value ? 1 : 0) : ((NumberValue)v).Value;
         if (op == "**" && NumericLike(left) && NumericLike(right))
@@ -112,7 +112,7 @@ internal sealed partial class Interpreter
             if (op == "in") return BoolValue.Of(member);
             if (op == "not in") return BoolValue.Of(!member);
         }
-        if ((left is StringValue || right is StringValue) && op == "+") return new StringValue(left.JsString() + right.JsString());
+        if ((left is StringValue || right is StringValue) && op == "+") return Concat(left, right);
         if (left is StringValue ls && right is StringValue rs)
         {
             if (op == "in") return BoolValue.Of(rs.Value.Contains(ls.Value, StringComparison.Ordinal));
@@ -152,7 +152,7 @@ internal sealed partial class Interpreter
                 if (obj is StringValue s)
                 {
                     if (i < 0) i += s.Value.Length;
-                    value = i >= 0 && i < s.Value.Length ? new StringValue(s.Value[i].ToString()) : null;
+                    value = i >= 0 && i < s.Value.Length ? s.Substring(i, 1) : null;
                 }
                 else
                 {
@@ -209,21 +209,50 @@ internal sealed partial class Interpreter
         return obj switch
         {
             ArrayValue a => new ArrayValue(Slice(a.Items)),
-            StringValue str => new StringValue(string.Concat(Slice(str.Value.EnumerateRunes().Select(r => r.ToString()).ToList()))),
+            StringValue str => SliceString(str, Slice),
             _ => throw Fail(slice, "only arrays and strings can be sliced"),
         };
     }
 
-    private static string Replace(string str, string oldValue, string newValue, int? count)
+    /// <summary>Slices a string by code points (runes), keeping the content spans of the characters taken.</summary>
+    private static StringValue SliceString(StringValue str, Func<IReadOnlyList<(int Start, int Length)>, List<(int Start, int Length)>> slice)
+    {
+        var runes = new List<(int Start, int Length)>();
+        var v = str.Value;
+        for (var i = 0; i < v.Length;)
+        {
+            var len = char.IsHighSurrogate(v[i]) && i + 1 < v.Length && char.IsLowSurrogate(v[i + 1]) ? 2 : 1;
+            runes.Add((i, len));
+            i += len;
+        }
+        var output = new TextBuilder();
+        foreach (var (start, length) in slice(runes)) output.Append(str, start, length);
+        return output.ToValue();
+    }
+
+    /// <summary>JavaScript <c>String(a) + String(b)</c>, keeping content spans.</summary>
+    private static StringValue Concat(Value left, Value right)
+    {
+        var output = new TextBuilder();
+        left.JsStringTo(output);
+        right.JsStringTo(output);
+        return output.ToValue();
+    }
+
+    private static StringValue Replace(StringValue str, string oldValue, StringValue newValue, int? count)
     {
         if (count == 0) return str;
         var remaining = count is null or < 0 ? int.MaxValue : count.Value;
         var pattern = oldValue.Length == 0 ? new Regex("(?=)") : new Regex(Regex.Escape(oldValue));
-        return pattern.Replace(str, m =>
+        var output = new TextBuilder();
+        var cursor = 0;
+        foreach (Match m in pattern.Matches(str.Value))
         {
-            if (remaining <= 0) return m.Value;
+            if (remaining <= 0) break;
             remaining--;
-            return newValue;
-        });
+            output.Append(str, cursor, m.Index - cursor).Append(newValue);
+            cursor = m.Index + m.Length;
+        }
+        return output.Append(str, cursor, str.Value.Length - cursor).ToValue();
     }
 }

@@ -6,17 +6,17 @@ internal sealed partial class Interpreter
     private sealed class BreakSignal : Exception;
     private sealed class ContinueSignal : Exception;
 
-    public string Run(ProgramNode program, Scope globals) => EvaluateBlock(program.Body, globals);
+    public StringValue Run(ProgramNode program, Scope globals) => EvaluateBlock(program.Body, globals);
 
-    private string EvaluateBlock(List<Node> statements, Scope scope)
+    private StringValue EvaluateBlock(List<Node> statements, Scope scope)
     {
-        var sb = new System.Text.StringBuilder();
+        var output = new TextBuilder();
         foreach (var statement in statements)
         {
             var v = Evaluate(statement, scope);
-            if (v is not (NullValue or UndefinedValue)) sb.Append(v.Render());
+            if (v is not (NullValue or UndefinedValue)) v.RenderTo(output);
         }
-        return sb.ToString();
+        return output.ToValue();
     }
 
     private Value Evaluate(Node? node, Scope scope)
@@ -41,9 +41,9 @@ internal sealed partial class Interpreter
     {
         switch (node)
         {
-            case ProgramNode p: return new StringValue(EvaluateBlock(p.Body, scope));
+            case ProgramNode p: return EvaluateBlock(p.Body, scope);
             case SetNode s: return EvaluateSet(s, scope);
-            case IfNode i: return new StringValue(EvaluateBlock(Evaluate(i.Test, scope).Truthy ? i.Body : i.Alternate, scope));
+            case IfNode i: return EvaluateBlock(Evaluate(i.Test, scope).Truthy ? i.Body : i.Alternate, scope);
             case ForNode f: return EvaluateFor(f, scope);
             case MacroNode m: return DefineMacro(m, scope);
             case CallStatementNode c: return EvaluateCallStatement(c, scope);
@@ -60,7 +60,7 @@ internal sealed partial class Interpreter
                 foreach (var (k, v) in o.Value)
                 {
                     if (Evaluate(k, scope) is not StringValue key) throw Fail(k, "object keys must be strings");
-                    obj.Set(key.Value, Evaluate(v, scope));
+                    obj.Set(key, Evaluate(v, scope));
                 }
                 return obj;
             }
@@ -70,7 +70,7 @@ internal sealed partial class Interpreter
             case UnaryNode u: return EvaluateUnary(u, scope);
             case BinaryNode b: return EvaluateBinary(b, scope);
             case FilterNode f: return ApplyFilter(Evaluate(f.Operand, scope), f.Filter, scope);
-            case FilterStatementNode fs: return ApplyFilter(new StringValue(EvaluateBlock(fs.Body, scope)), fs.Filter, scope);
+            case FilterStatementNode fs: return ApplyFilter(EvaluateBlock(fs.Body, scope), fs.Filter, scope);
             case TestNode t: return EvaluateTest(t, scope);
             case SelectNode s: return Evaluate(s.Test, scope).Truthy ? Evaluate(s.Lhs, scope) : UndefinedValue.Instance;
             case TernaryNode t: return Evaluate(t.Condition, scope).Truthy ? Evaluate(t.TrueExpr, scope) : Evaluate(t.FalseExpr, scope);
@@ -81,7 +81,7 @@ internal sealed partial class Interpreter
 
     private Value EvaluateSet(SetNode node, Scope scope)
     {
-        var rhs = node.Value is not null ? Evaluate(node.Value, scope) : new StringValue(EvaluateBlock(node.Body, scope));
+        var rhs = node.Value is not null ? Evaluate(node.Value, scope) : EvaluateBlock(node.Body, scope);
         switch (node.Assignee)
         {
             case IdentifierNode id: scope.Set(id.Value, rhs); break;
@@ -114,7 +114,7 @@ internal sealed partial class Interpreter
         List<Value> source = iterable switch
         {
             ArrayValue a => a.Items,
-            ObjectValue { Kind: not ObjectKind.Namespace } o => o.Keys.Select(k => (Value)new StringValue(k)).ToList(),
+            ObjectValue { Kind: not ObjectKind.Namespace } o => o.Keys.Select(k => (Value)o.KeyValue(k)).ToList(),
             _ => throw Fail(node, $"expected an iterable or object in the for loop, got {iterable.TypeName}"),
         };
         void Bind(Scope s, Value current)
@@ -140,7 +140,7 @@ internal sealed partial class Interpreter
             }
             items.Add(current);
         }
-        var sb = new System.Text.StringBuilder();
+        var output = new TextBuilder();
         var noIteration = true;
         for (var i = 0; i < items.Count; i++)
         {
@@ -158,14 +158,14 @@ internal sealed partial class Interpreter
             Bind(scope, items[i]);
             try
             {
-                sb.Append(EvaluateBlock(node.Body, scope));
+                output.Append(EvaluateBlock(node.Body, scope));
             }
             catch (ContinueSignal) { continue; }
             catch (BreakSignal) { break; }
             noIteration = false;
         }
-        if (noIteration) sb.Append(EvaluateBlock(node.DefaultBlock, scope));
-        return new StringValue(sb.ToString());
+        if (noIteration) output.Append(EvaluateBlock(node.DefaultBlock, scope));
+        return output.ToValue();
     }
 
     private Value DefineMacro(MacroNode node, Scope scope)
@@ -174,7 +174,7 @@ internal sealed partial class Interpreter
         {
             var macroScope = new Scope(callerScope);
             BindMacroArguments(node, node.Args, args, macroScope);
-            return new StringValue(EvaluateBlock(node.Body, macroScope));
+            return EvaluateBlock(node.Body, macroScope);
         }));
         return NullValue.Instance;
     }
@@ -214,7 +214,7 @@ internal sealed partial class Interpreter
         {
             var callScope = new Scope(scope);
             BindMacroArguments(node, parameters, callerArgs, callScope);
-            return new StringValue(EvaluateBlock(node.Body, callScope));
+            return EvaluateBlock(node.Body, callScope);
         });
         var (args, kwargs) = EvaluateArguments(node.Call.Args, scope);
         args.Add(kwargs);

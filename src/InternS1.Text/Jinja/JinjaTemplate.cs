@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using InternS1.Text.Tokenization;
 
 namespace InternS1.Text.Jinja;
 
@@ -31,6 +32,34 @@ public sealed class JinjaTemplate
     public string Render(JsonObject context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        return Run(Globals(context, null)).Value;
+    }
+
+    /// <summary>
+    /// Renders like <see cref="Render"/> and marks which characters of the output came from
+    /// <paramref name="content"/>: every string value in it (at any depth, object keys included) is content, labelled
+    /// with its path (<c>messages[1].content</c>). Variables of <paramref name="trusted"/> (special tokens read from the
+    /// model folder) are template text, as are the template's literals.
+    /// <para>What stays content: the characters of a content string wherever they end up — through <c>~</c> and
+    /// <c>+</c>, blocks, <c>set</c> blocks, macros and call blocks, loops, indexing and slicing, <c>trim</c>,
+    /// <c>strip</c>/<c>lstrip</c>/<c>rstrip</c>, <c>split</c>, <c>replace</c> (the untouched parts; the replacement
+    /// keeps its own origin), <c>join</c>, <c>indent</c>, <c>upper</c>/<c>lower</c>/<c>title</c>/<c>capitalize</c>,
+    /// <c>tojson</c> and printing of lists and objects (the escaped characters; quotes and punctuation are template),
+    /// <c>items()</c>/<c>keys()</c>/loops over objects (keys). What is not: text the template writes itself, numbers and
+    /// booleans printed (they cannot spell a token), results of comparisons and tests.</para>
+    /// </summary>
+    /// <exception cref="JinjaException">Rendering failed.</exception>
+    public SegmentedText RenderSegmented(JsonObject content, JsonObject? trusted = null)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var output = Run(Globals(trusted ?? [], content));
+        return output.Segmented;
+    }
+
+    private StringValue Run(Scope globals) => new Interpreter().Run(_program, globals);
+
+    private static Scope Globals(JsonObject context, JsonObject? content)
+    {
         var globals = new Scope(null);
         globals.Set("false", BoolValue.False);
         globals.Set("true", BoolValue.True);
@@ -44,8 +73,16 @@ public sealed class JinjaTemplate
         globals.Set("strftime_now", new FunctionValue((args, _) => new StringValue(StrftimeNow(args.Count > 0 ? args[0].Render() : ""))));
         globals.Set("namespace", new FunctionValue((args, _) => Namespace(args)));
         foreach (var (key, node) in OrderedEntries(context)) globals.Set(key, FromJson(node));
-        return new Interpreter().Run(_program, globals);
+        if (content is not null)
+            foreach (var (key, node) in OrderedEntries(content)) globals.Set(key, FromJson(node, key));
+        return globals;
     }
+
+    /// <summary><c>.name</c> for identifier-like keys, else <c>["key"]</c>.</summary>
+    private static string Member(string key) =>
+        key.Length > 0 && (char.IsAsciiLetter(key[0]) || key[0] == '_') && key.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')
+            ? "." + key
+            : "[" + JsonWriter.Quote(key, ensureAscii: true) + "]";
 
     private static Value Range(List<Value> args)
     {
@@ -113,20 +150,27 @@ public sealed class JinjaTemplate
             .Concat(o.Where(kv => !IsIndex(kv.Key)));
     }
 
-    internal static Value FromJson(JsonNode? node)
+    /// <summary>A JSON value as a template value; with a <paramref name="path"/>, every string in it is content labelled
+    /// with its path below that one.</summary>
+    internal static Value FromJson(JsonNode? node, string? path = null)
     {
         switch (node)
         {
             case null: return NullValue.Instance;
             case JsonObject o:
                 var obj = new ObjectValue();
-                foreach (var (k, v) in OrderedEntries(o)) obj.Set(k, FromJson(v));
+                foreach (var (k, v) in OrderedEntries(o))
+                {
+                    var child = path is null ? null : path + Member(k);
+                    obj.Set(child is null ? new StringValue(k) : StringValue.Content(k, child + " (key)"), FromJson(v, child));
+                }
                 return obj;
-            case JsonArray a: return new ArrayValue(a.Select(FromJson).ToList());
+            case JsonArray a: return new ArrayValue(a.Select((item, i) => FromJson(item, path is null ? null : $"{path}[{i}]")).ToList());
             case JsonValue v:
                 switch (v.GetValueKind())
                 {
-                    case JsonValueKind.String: return new StringValue(v.GetValue<string>());
+                    case JsonValueKind.String:
+                        return path is null ? new StringValue(v.GetValue<string>()) : StringValue.Content(v.GetValue<string>(), path);
                     case JsonValueKind.True: return BoolValue.True;
                     case JsonValueKind.False: return BoolValue.False;
                     case JsonValueKind.Null: return NullValue.Instance;

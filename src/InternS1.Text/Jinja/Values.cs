@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using InternS1.Text.Tokenization;
 
 namespace InternS1.Text.Jinja;
 
@@ -11,6 +12,10 @@ internal abstract class Value
     public abstract string Render();
     /// <summary>JavaScript <c>String(value.value)</c> (used by <c>~</c>, <c>+</c> with strings and <c>join</c>).</summary>
     public virtual string JsString() => Render();
+    /// <summary><see cref="Render"/> into <paramref name="output"/>, keeping content spans.</summary>
+    public virtual void RenderTo(TextBuilder output) => output.Append(Render());
+    /// <summary><see cref="JsString"/> into <paramref name="output"/>, keeping content spans.</summary>
+    public virtual void JsStringTo(TextBuilder output) => output.Append(JsString());
     public virtual string TypeName => GetType().Name;
 }
 
@@ -57,12 +62,35 @@ internal sealed class NumberValue(double value, bool isFloat) : Value
     public override string TypeName => IsFloat ? "FloatValue" : "IntegerValue";
 }
 
-internal sealed class StringValue(string value) : Value
+/// <summary>A string, with the runs of it that came from content (<see cref="Spans"/>, null when it is all template
+/// text). Every operation that builds a string from strings carries the spans over (see TextBuilder).</summary>
+internal sealed class StringValue(string value, ContentSpan[]? spans = null) : Value
 {
+    private SegmentedText? _segmented;
+
     public string Value { get; } = value;
+    public ContentSpan[]? Spans { get; } = spans is { Length: > 0 } ? spans : null;
+    public SegmentedText Segmented => _segmented ??= new SegmentedText(Value, Spans ?? [], trusted: true);
     public override bool Truthy => Value.Length > 0;
     public override string Render() => Value;
+    public override void RenderTo(TextBuilder output) => output.Append(this);
+    public override void JsStringTo(TextBuilder output) => output.Append(this);
     public override string TypeName => "StringValue";
+
+    /// <summary>A string that is all content from <paramref name="source"/>.</summary>
+    public static StringValue Content(string text, string source) =>
+        new(text, text.Length == 0 ? null : [new ContentSpan(0, text.Length, source)]);
+
+    public StringValue Substring(int start, int length) =>
+        Spans is null ? new StringValue(Value.Substring(start, length)) : new TextBuilder().Append(this, start, length).ToValue();
+
+    /// <summary>The result of a character-wise transform (upper, lower, title, capitalize): same spans when the length is
+    /// unchanged; otherwise all content (from the first source) if any of this string was content.</summary>
+    public StringValue Transformed(string text)
+    {
+        if (Spans is null) return new StringValue(text);
+        return text.Length == Value.Length ? new StringValue(text, Spans) : Content(text, Spans[0].Source);
+    }
 }
 
 internal class ArrayValue(List<Value> items) : Value
@@ -70,8 +98,19 @@ internal class ArrayValue(List<Value> items) : Value
     public List<Value> Items { get; } = items;
     public override bool Truthy => Items.Count > 0;
     public override string Render() => JsonWriter.Write(this, new JsonWriter.Options(), 0, convertUndefinedToNull: false);
+    public override void RenderTo(TextBuilder output) => JsonWriter.WriteTo(output, this, new JsonWriter.Options(), 0, convertUndefinedToNull: false);
     // NOTE: JavaScript's Array toString joins the elements' RuntimeValue.toString(), so null prints "null".
     public override string JsString() => string.Join(",", Items.Select(i => i switch { NullValue => "null", UndefinedValue => "undefined", _ => i.Render() }));
+    public override void JsStringTo(TextBuilder output)
+    {
+        for (var i = 0; i < Items.Count; i++)
+        {
+            if (i > 0) output.Append(",");
+            if (Items[i] is NullValue) output.Append("null");
+            else if (Items[i] is UndefinedValue) output.Append("undefined");
+            else Items[i].RenderTo(output);
+        }
+    }
     public override string TypeName => "ArrayValue";
 }
 
@@ -86,6 +125,7 @@ internal sealed class ObjectValue(Dictionary<string, Value> map, List<string> or
 {
     private readonly Dictionary<string, Value> _map = map;
     private readonly List<string> _order = order;
+    private Dictionary<string, StringValue>? _contentKeys; // keys that came from content, with their spans
 
     public ObjectValue(ObjectKind kind = ObjectKind.Object) : this(new Dictionary<string, Value>(), new List<string>(), kind) { }
 
@@ -100,12 +140,23 @@ internal sealed class ObjectValue(Dictionary<string, Value> map, List<string> or
         if (!_map.ContainsKey(key)) _order.Add(key);
         _map[key] = value;
     }
+    /// <summary>Sets an entry whose key may be content (its spans are kept for rendering the key).</summary>
+    public void Set(StringValue key, Value value)
+    {
+        Set(key.Value, value);
+        if (key.Spans is not null) (_contentKeys ??= new Dictionary<string, StringValue>(StringComparer.Ordinal))[key.Value] = key;
+        else _contentKeys?.Remove(key.Value);
+    }
+    /// <summary>The key as a string value, content-marked when it came from content.</summary>
+    public StringValue KeyValue(string key) => _contentKeys is not null && _contentKeys.TryGetValue(key, out var k) ? k : new StringValue(key);
     public void Remove(string key)
     {
         if (_map.Remove(key)) _order.Remove(key);
+        _contentKeys?.Remove(key);
     }
     public override bool Truthy => Kind == ObjectKind.Namespace || _map.Count > 0;
     public override string Render() => JsonWriter.Write(this, new JsonWriter.Options(), 0, convertUndefinedToNull: false);
+    public override void RenderTo(TextBuilder output) => JsonWriter.WriteTo(output, this, new JsonWriter.Options(), 0, convertUndefinedToNull: false);
     public override string JsString() => "[object Map]";
     public override string TypeName => Kind switch { ObjectKind.Namespace => "NamespaceValue", ObjectKind.KeywordArguments => "KeywordArgumentsValue", _ => "ObjectValue" };
 }

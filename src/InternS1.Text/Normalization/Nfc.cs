@@ -71,20 +71,44 @@ public static class Nfc
 
     private static void ReorderCanonically(List<int> cps, Tables t)
     {
-        // Stable insertion sort of every run of non-starters by combining class.
-        for (var i = 1; i < cps.Count; i++)
+        // Stable sort of every run of non-starters by combining class: insertion sort for short runs, a counting
+        // sort for long ones (NOTE: insertion sort alone is quadratic: 64k alternating marks took seconds).
+        var i = 0;
+        while (i < cps.Count)
         {
-            var ccc = t.Ccc(cps[i]);
-            if (ccc == 0) continue;
-            var j = i;
+            if (t.Ccc(cps[i]) == 0) { i++; continue; }
+            var end = i + 1;
+            while (end < cps.Count && t.Ccc(cps[end]) != 0) end++;
+            if (end - i <= 32) InsertionSort(cps, i, end, t);
+            else CountingSort(cps, i, end, t);
+            i = end;
+        }
+    }
+
+    private static void InsertionSort(List<int> cps, int start, int end, Tables t)
+    {
+        for (var i = start + 1; i < end; i++)
+        {
             var cp = cps[i];
-            while (j > 0 && t.Ccc(cps[j - 1]) > ccc)
+            var ccc = t.Ccc(cp);
+            var j = i;
+            while (j > start && t.Ccc(cps[j - 1]) > ccc)
             {
                 cps[j] = cps[j - 1];
                 j--;
             }
             cps[j] = cp;
         }
+    }
+
+    private static void CountingSort(List<int> cps, int start, int end, Tables t)
+    {
+        var counts = new int[257];
+        for (var i = start; i < end; i++) counts[t.Ccc(cps[i]) + 1]++;
+        for (var c = 1; c < counts.Length; c++) counts[c] += counts[c - 1];
+        var sorted = new int[end - start];
+        for (var i = start; i < end; i++) sorted[counts[t.Ccc(cps[i])]++] = cps[i];
+        for (var i = 0; i < sorted.Length; i++) cps[start + i] = sorted[i];
     }
 
     private static void Compose(List<int> cps, Tables t)

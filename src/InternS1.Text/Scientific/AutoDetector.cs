@@ -3,41 +3,49 @@ using System.Text.RegularExpressions;
 namespace InternS1.Text.Scientific;
 
 /// <summary>Base of the auto-detection modules (<c>InternS1CheckModuleMixin.re_split</c>): finds candidate runs
-/// with a regex and wraps legitimate ones in logical begin/end markers that get no ids.</summary>
+/// (the matches of the module's regex) and wraps legitimate ones in logical begin/end markers that get no ids.</summary>
 internal abstract class AutoDetector(int minLength, string beginMarker, string endMarker, bool truncation)
 {
     public string BeginMarker { get; } = beginMarker;
     public string EndMarker { get; } = endMarker;
 
-    protected abstract Regex Pattern { get; }
+    /// <summary>Index and length of every match of the module's candidate regex, left to right.</summary>
+    protected abstract IEnumerable<(int Index, int Length)> Candidates(string text);
 
     protected abstract bool IsLegitimate(string candidate);
 
-    /// <summary>Splits each text into [before, begin, candidate, end, ..., after] pieces.</summary>
-    public List<string> ReSplit(IEnumerable<string> texts)
+    /// <summary>Splits each text into [before, begin, candidate, end, ..., after] pieces; markers (inserted here or
+    /// by an earlier detector) are flagged and passed through.</summary>
+    public List<(string Text, bool IsMarker)> ReSplit(IEnumerable<(string Text, bool IsMarker)> pieces)
     {
-        var results = new List<string>();
-        foreach (var text in texts)
+        var results = new List<(string, bool)>();
+        foreach (var (text, isMarker) in pieces)
         {
-            var current = 0;
-            foreach (Match m in Pattern.Matches(text))
+            if (isMarker)
             {
-                var g = m.Groups[1];
-                if (g.Length < minLength || !IsLegitimate(g.Value)) continue;
-                var start = g.Index;
-                var end = g.Index + g.Length;
+                results.Add((text, true));
+                continue;
+            }
+            var current = 0;
+            foreach (var (index, length) in Candidates(text))
+            {
+                if (length < minLength) continue;
+                var candidate = text.Substring(index, length);
+                if (!IsLegitimate(candidate)) continue;
+                var start = index;
+                var end = index + length;
                 if (!truncation)
                 {
                     if (start > 0 && IsAsciiLetter(text[start - 1])) continue;
                     if (end < text.Length && IsAsciiLetter(text[end])) continue;
                 }
-                if (start > current) results.Add(text[current..start]);
-                results.Add(BeginMarker);
-                results.Add(g.Value);
-                results.Add(EndMarker);
+                if (start > current) results.Add((text[current..start], false));
+                results.Add((BeginMarker, true));
+                results.Add((candidate, false));
+                results.Add((EndMarker, true));
                 current = end;
             }
-            if (current < text.Length) results.Add(text[current..]);
+            if (current < text.Length) results.Add((text[current..], false));
         }
         return results;
     }
@@ -50,6 +58,7 @@ internal abstract class AutoDetector(int minLength, string beginMarker, string e
 internal sealed class FastaDetector() : AutoDetector(27, "<FASTA_AUTO_DETECT>", "</FASTA_AUTO_DETECT>", truncation: true)
 {
     private static readonly Regex Regex = new("([A-Z]{27,})", RegexOptions.Compiled | RegexOptions.CultureInvariant);
-    protected override Regex Pattern => Regex;
+    protected override IEnumerable<(int Index, int Length)> Candidates(string text) =>
+        Regex.Matches(text).Select(m => (m.Groups[1].Index, m.Groups[1].Length));
     protected override bool IsLegitimate(string candidate) => true;
 }

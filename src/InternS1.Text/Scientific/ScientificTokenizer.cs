@@ -23,8 +23,9 @@ internal sealed class ScientificTokenizer
 
     private sealed record SubTokenizer(string Name, SentencePieceEncoder Encoder, int Offset);
 
-    /// <summary>A token of <c>tokenize()</c> output: its text and whether it is a logical marker without id.</summary>
-    internal readonly record struct Token(string Text, bool IsAddedToken);
+    /// <summary>A token of <c>tokenize()</c> output: its text, whether the splitter matched it as an added token, and
+    /// whether it is an auto-detect marker (no id).</summary>
+    internal readonly record struct Token(string Text, bool IsAddedToken, bool IsMarker = false);
 
     private ScientificTokenizer(BpeModel bpe, List<AddedToken> added, SubTokenizer[] subs)
     {
@@ -36,6 +37,10 @@ internal sealed class ScientificTokenizer
 
     /// <summary>All added tokens: the folder's, with the scientific tags at their computed ids.</summary>
     public List<AddedToken> AddedTokens { get; }
+
+    /// <summary>Tags content may contain under every policy (data markup, not control): the explicit sub-tokenizer
+    /// tags and the <c>&lt;MOLFORMULA&gt;</c> protect markers.</summary>
+    public IReadOnlyList<string> DataTags => [.. _explicitBegin, .. _explicitEnd, ProtectBegin, ProtectEnd];
 
     /// <summary>Strings split out like added tokens but without ids (protect and auto-detect markers).</summary>
     public IReadOnlyList<string> Markers => [ProtectBegin, ProtectEnd, .. _autoMarkers];
@@ -122,29 +127,31 @@ internal sealed class ScientificTokenizer
     public List<Token> Tokenize(List<TextSegment> segments)
     {
         // 1. Auto-detection on text outside explicit tags and protected spans.
-        var pieces = new List<(string Text, bool Added)>();
+        var pieces = new List<(string Text, bool Added, bool Marker)>();
         var notSplit = 0;
         foreach (var seg in segments)
         {
             var isProtect = seg.IsMarker && seg.Text is ProtectBegin or ProtectEnd;
             if (seg.Token is not null || isProtect)
             {
-                pieces.Add((seg.Text, seg.Token is not null));
+                pieces.Add((seg.Text, seg.Token is not null, false));
                 if (_begin.ContainsKey(seg.Text) || seg.Text == ProtectBegin) notSplit++;
                 else if (_end.ContainsKey(seg.Text) || seg.Text == ProtectEnd) notSplit = Math.Max(0, notSplit - 1);
             }
-            else if (notSplit > 0) pieces.Add((seg.Text, false));
+            else if (seg.IsMarker) pieces.Add((seg.Text, false, true)); // an auto-detect marker the splitter matched
+            else if (notSplit > 0) pieces.Add((seg.Text, false, false));
             else
             {
-                List<string> split = [seg.Text];
+                List<(string Text, bool IsMarker)> split = [(seg.Text, false)];
                 foreach (var d in _detectors) split = d.ReSplit(split);
-                pieces.AddRange(split.Select(s => (s, false)));
+                pieces.AddRange(split.Select(p => (p.Text, false, p.IsMarker)));
             }
         }
         // 2. Tokenize with a stack of active sub-tokenizers.
         var tokens = new List<Token>();
         var stack = new Stack<SubTokenizer>();
-        foreach (var (text, isAdded) in pieces)
+        // NOTE: markers are known by their flag, not their text: escaped content may spell a marker as plain text.
+        foreach (var (text, isAdded, isMarker) in pieces)
         {
             if (text.Length == 0) continue;
             if (!isAdded && text is ProtectBegin or ProtectEnd)
@@ -155,9 +162,9 @@ internal sealed class ScientificTokenizer
                 if (_begin.TryGetValue(text, out var sub)) stack.Push(sub);
                 else if (_end.ContainsKey(text) && stack.Count > 0) stack.Pop();
             }
-            else if (_autoMarkers.Contains(text))
+            else if (isMarker)
             {
-                tokens.Add(new Token(text, false));
+                tokens.Add(new Token(text, false, IsMarker: true));
                 if (_begin.TryGetValue(text, out var sub)) stack.Push(sub);
                 else if (stack.Count > 0) stack.Pop();
             }
@@ -175,23 +182,26 @@ internal sealed class ScientificTokenizer
     }
 
     /// <summary><c>tokenize()</c> followed by <c>convert_tokens_to_ids()</c>.</summary>
-    public List<int> Encode(List<TextSegment> segments)
+    /// <param name="segments">The splitter's output.</param>
+    /// <param name="addedIdsFromSplitterOnly">Give added-token ids only to tokens the splitter matched (the reference
+    /// also maps any other token spelled like an added token to its id; escaped content must not get them).</param>
+    public List<int> Encode(List<TextSegment> segments, bool addedIdsFromSplitterOnly = false)
     {
         var ids = new List<int>();
         var stack = new Stack<SubTokenizer>();
         foreach (var token in Tokenize(segments))
         {
             var text = token.Text;
-            if (!_autoMarkers.Contains(text) || token.IsAddedToken) ids.Add(ConvertToId(text, token.IsAddedToken, stack));
-            if (_begin.TryGetValue(text, out var sub) && (token.IsAddedToken || _autoMarkers.Contains(text))) stack.Push(sub);
-            else if (_end.ContainsKey(text) && (token.IsAddedToken || _autoMarkers.Contains(text)) && stack.Count > 0) stack.Pop();
+            if (!token.IsMarker) ids.Add(ConvertToId(text, token.IsAddedToken || !addedIdsFromSplitterOnly, stack));
+            if (_begin.TryGetValue(text, out var sub) && (token.IsAddedToken || token.IsMarker)) stack.Push(sub);
+            else if (_end.ContainsKey(text) && (token.IsAddedToken || token.IsMarker) && stack.Count > 0) stack.Pop();
         }
         return ids;
     }
 
-    private int ConvertToId(string token, bool isAdded, Stack<SubTokenizer> stack)
+    private int ConvertToId(string token, bool mayBeAdded, Stack<SubTokenizer> stack)
     {
-        if (_added.TryGetValue(token, out var added)) return added.Id;
+        if (mayBeAdded && _added.TryGetValue(token, out var added)) return added.Id;
         if (stack.Count > 0)
         {
             var sub = stack.Peek();
@@ -200,7 +210,8 @@ internal sealed class ScientificTokenizer
         }
         if (_bpe.Vocab.TryGetValue(token, out var bpeId)) return bpeId;
         // NOTE: the reference returns None here (encoder.get("<unk>") on a vocabulary without "<unk>").
-        throw new InvalidOperationException($"token '{token}' has no id in the vocabulary (isAdded={isAdded})");
+        if (_added.TryGetValue(token, out added)) return added.Id;
+        throw new InvalidOperationException($"token '{token}' has no id in the vocabulary");
     }
 
     private IEnumerable<string> BpeTokens(string text) => _bpe.Tokenize(text.Replace('\u2581', ' '));

@@ -34,21 +34,21 @@ internal sealed class SmilesDetector() : AutoDetector(10, "<SMILES_AUTO_DETECT>"
     ];
     private static readonly HashSet<string> Aromatic = ["b", "c", "n", "o", "s", "p"];
 
-    private static readonly Regex Regex = BuildRegex();
+    /// <summary>Element symbols in the order of the candidate regex's alternation (longest first, then ordinal).</summary>
+    internal static readonly string[] ElementsInOrder = TwoLetterElements.Concat(SingleLetterElements)
+        .OrderBy(e => -e.Length).ThenBy(e => e, StringComparer.Ordinal).ToArray();
     private static readonly Regex BracketBan1 = new("(?:[A-GI-Z]|[a-z]){3,}", RegexOptions.Compiled);
     private static readonly Regex BracketBan2 = new(@"\d{4,}", RegexOptions.Compiled);
     private static readonly Regex Digits = new(@"\d+", RegexOptions.Compiled);
     private static readonly Regex BracketParts = new(@"\[([^\[\]]*)\]", RegexOptions.Compiled);
 
-    protected override Regex Pattern => Regex;
+    /// <summary>The reference's candidate regex (SmilesCheckModule's pattern); candidates are found by
+    /// <see cref="SmilesCandidateScanner"/>, which gives the same matches in linear time. For tests.</summary>
+    internal static Regex ReferencePattern { get; } = new(
+        @"((?![:.=])(?>(?:\[[^\]]+\]|" + string.Join("|", ElementsInOrder) + @"|[\(\)\.=\-#@\d\$\%\*:\+\-\/\\])){10,}(?<![:.=]))",
+        RegexOptions.Compiled | RegexOptions.CultureInvariant);
 
-    private static Regex BuildRegex()
-    {
-        var elements = TwoLetterElements.Concat(SingleLetterElements)
-            .OrderBy(e => -e.Length).ThenBy(e => e, StringComparer.Ordinal);
-        var unit = @"(?:\[[^\]]+\]|" + string.Join("|", elements) + @"|[\(\)\.=\-#@\d\$\%\*:\+\-\/\\])";
-        return new Regex(@"((?![:.=])(?>" + unit + @"){10,}(?<![:.=]))", RegexOptions.Compiled | RegexOptions.CultureInvariant);
-    }
+    protected override IEnumerable<(int Index, int Length)> Candidates(string text) => SmilesCandidateScanner.Matches(text, ElementsInOrder);
 
     protected override bool IsLegitimate(string candidate) =>
         candidate.Count(IsAsciiLetter) >= 5 && CheckRingsAndBrackets(candidate);
@@ -59,6 +59,9 @@ internal sealed class SmilesDetector() : AutoDetector(10, "<SMILES_AUTO_DETECT>"
         int leftSq = 0, rightSq = 0, leftPt = 0, rightPt = 0, digitsCount = 0, pos = 0;
         var allLower = true;
         var len = text.Length;
+        // NOTE: both are properties of the whole text; computed once (per '[' they made long candidates quadratic).
+        var lastClose = text.LastIndexOf(']');
+        var firstClose = text.IndexOf(']');
         void Toggle(string key) => rings[key] = !rings.TryGetValue(key, out var open) || !open;
         while (pos < len)
         {
@@ -74,10 +77,9 @@ internal sealed class SmilesDetector() : AutoDetector(10, "<SMILES_AUTO_DETECT>"
                 leftSq++;
                 if (leftSq > rightSq + 1) return false;
                 if (pos == len - 1) return false;
-                if (!text[(pos + 1)..].Contains(']')) return false;
+                if (lastClose <= pos) return false;
                 // NOTE: the reference slices up to the FIRST ']' of the whole text (text.find), kept as is.
-                var first = text.IndexOf(']');
-                var span = first > pos + 1 ? text[(pos + 1)..first] : "";
+                var span = firstClose > pos + 1 ? text[(pos + 1)..firstClose] : "";
                 if (BracketBan1.IsMatch(span) || BracketBan2.IsMatch(span)) return false;
                 if (Digits.Matches(span).Count > 2) return false;
             }

@@ -23,7 +23,13 @@ internal sealed class AddedTokenSplitter
             .ToDictionary(g => g.Key, g => g.OrderByDescending(kv => kv.Key.Length).Select(kv => (kv.Key, kv.Value)).ToArray());
     }
 
-    public List<TextSegment> Split(string text)
+    /// <summary>Decides whether a match at a position counts: <c>(start, text, token or null for a marker)</c>.</summary>
+    public delegate bool MatchFilter(int start, string content, AddedToken? token);
+
+    /// <param name="text">NFC-normalised text.</param>
+    /// <param name="accept">When given, a match it refuses is not a token (the next shorter candidate at the same
+    /// position is tried, then the text is plain); used to match tokens in template text only.</param>
+    public List<TextSegment> Split(string text, MatchFilter? accept = null)
     {
         var segments = new List<TextSegment>();
         var plainStart = 0;
@@ -36,6 +42,7 @@ internal sealed class AddedTokenSplitter
                 foreach (var (content, token) in candidates)
                 {
                     if (i + content.Length > text.Length || string.CompareOrdinal(text, i, content, 0, content.Length) != 0) continue;
+                    if (accept is not null && !accept(i, content, token)) continue;
                     if (i > plainStart) segments.Add(new TextSegment(text[plainStart..i]));
                     segments.Add(new TextSegment(content, token, IsMarker: token is null));
                     i += content.Length;

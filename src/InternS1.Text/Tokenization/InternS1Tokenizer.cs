@@ -20,6 +20,7 @@ public sealed class InternS1Tokenizer
     private readonly HashSet<int> _specialIds;
     private readonly ScientificTokenizer? _scientific;
     private readonly byte[]?[] _bytes;
+    private readonly HashSet<string> _allowedInContent;
 
     private InternS1Tokenizer(TokenizerFolder folder)
     {
@@ -51,6 +52,8 @@ public sealed class InternS1Tokenizer
             if (_bpe.IdToToken(id) is { } token) _bytes[id] = ByteLevel.TokenBytes(token);
         _scientific?.FillPieceBytes(_bytes);
         foreach (var t in AddedTokens) _bytes[t.Id] = Utf8.GetBytes(t.Content);
+        MaxTokenBytes = _bytes.Max(b => b?.Length ?? 0);
+        _allowedInContent = new HashSet<string>(_scientific?.DataTags ?? [], StringComparer.Ordinal);
     }
 
     /// <summary>Loads the tokenizer of the model folder <paramref name="modelDirectory"/>.</summary>
@@ -89,6 +92,92 @@ public sealed class InternS1Tokenizer
         }
         return ids;
     }
+
+    /// <summary>
+    /// Encodes a rendered prompt so that added and special tokens are matched only in its template text (see
+    /// <see cref="SpecialTokenPolicy"/>). With no content spans, or with <see cref="SpecialTokenPolicy.Allow"/>, the ids
+    /// equal <see cref="Encode(string)"/> of the text; with <see cref="SpecialTokenPolicy.Escape"/> the text of a token
+    /// inside content is encoded as ordinary text (byte-level BPE, the scientific rules as for any text), so a prompt
+    /// whose content holds no token text gets exactly the ids of <see cref="Encode(string)"/>.
+    /// </summary>
+    /// <exception cref="SpecialTokenInContentException">Reject policy, and content holds a token's text.</exception>
+    public IReadOnlyList<int> Encode(SegmentedText prompt, SpecialTokenPolicy policy = SpecialTokenPolicy.Escape)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        if (policy == SpecialTokenPolicy.Allow || prompt.ContentSpans.Count == 0) return Encode(prompt.Text);
+        var normalized = SegmentedNormalizer.Normalize(prompt);
+        var guard = new ContentTokenGuard(normalized.Spans, policy, _allowedInContent);
+        var segments = _splitter.Split(normalized.Text, guard.Accept);
+        // NOTE: a piece of escaped text can be spelled like an added token ("<img>" as one BPE piece); it keeps its
+        // vocabulary id, so only tokens the splitter matched get added-token ids.
+        if (_scientific is not null) return _scientific.Encode(segments, addedIdsFromSplitterOnly: true);
+        var ids = new List<int>(normalized.Text.Length / 3 + 4);
+        foreach (var s in segments)
+        {
+            if (s.Token is { } t) ids.Add(t.Id);
+            else _bpe.Encode(s.Text, ids);
+        }
+        return ids;
+    }
+
+    /// <summary>
+    /// A lower bound on the number of ids <see cref="Encode(SegmentedText, SpecialTokenPolicy)"/> gives for
+    /// <paramref name="text"/> under the escape or reject policy, in one pass over the characters: a prompt whose bound
+    /// exceeds the model's context is certainly too long, without tokenizing it.
+    /// <para>Derivation: count the UTF-16 units of letters, digits, punctuation and symbols (categories L, N, P, S).
+    /// Normalisation never deletes them (NFC composes at most into one character of at least one UTF-8 byte per two
+    /// such units — a supplementary math letter can become one ASCII byte under the SentencePiece models' NFKC — and
+    /// whitespace, controls, format characters and marks, which stripping, whitespace collapsing or a character map can
+    /// remove, are not counted). Every such byte ends up inside exactly one id, and no id stands for more than
+    /// <see cref="MaxTokenBytes"/> bytes. So ids ≥ counted units / (2 × MaxTokenBytes). Not valid under
+    /// <see cref="SpecialTokenPolicy.Allow"/>: content may then spell the scientific auto-detect markers, which get
+    /// no ids. For Qwen3's vocabulary (128 bytes) this is one id per 256 counted units: a coarse cap against
+    /// multi-megabyte prompts; tokenization itself is near-linear for whatever passes it.</para>
+    /// </summary>
+    public long MinimumTokenCount(ReadOnlySpan<char> text)
+    {
+        long units = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c < 0x80)
+            {
+                if (c > ' ' && c < 0x7F) units++; // printable ASCII other than space: L, N, P or S
+                continue;
+            }
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                if (IsCounted(System.Globalization.CharUnicodeInfo.GetUnicodeCategory(char.ConvertToUtf32(c, text[i + 1])))) units += 2;
+                i++;
+            }
+            else if (IsCounted(char.GetUnicodeCategory(c))) units++;
+        }
+        var perToken = 2L * Math.Max(1, MaxTokenBytes);
+        return (units + perToken - 1) / perToken;
+    }
+
+    /// <summary>UTF-8 bytes of the longest text one id stands for (vocabulary tokens, sub-tokenizer pieces, added
+    /// tokens); Qwen3: 128 (a run of spaces).</summary>
+    public int MaxTokenBytes { get; }
+
+    /// <summary>Added-token texts that content may contain under every policy: the scientific tags and
+    /// <c>&lt;MOLFORMULA&gt;</c> markers, which are data markup, not control.</summary>
+    public IReadOnlyCollection<string> AllowedInContent => _allowedInContent;
+
+    private static bool IsCounted(System.Globalization.UnicodeCategory category) => category switch
+    {
+        System.Globalization.UnicodeCategory.UppercaseLetter or System.Globalization.UnicodeCategory.LowercaseLetter
+            or System.Globalization.UnicodeCategory.TitlecaseLetter or System.Globalization.UnicodeCategory.ModifierLetter
+            or System.Globalization.UnicodeCategory.OtherLetter or System.Globalization.UnicodeCategory.DecimalDigitNumber
+            or System.Globalization.UnicodeCategory.LetterNumber or System.Globalization.UnicodeCategory.OtherNumber
+            or System.Globalization.UnicodeCategory.ConnectorPunctuation or System.Globalization.UnicodeCategory.DashPunctuation
+            or System.Globalization.UnicodeCategory.OpenPunctuation or System.Globalization.UnicodeCategory.ClosePunctuation
+            or System.Globalization.UnicodeCategory.InitialQuotePunctuation or System.Globalization.UnicodeCategory.FinalQuotePunctuation
+            or System.Globalization.UnicodeCategory.OtherPunctuation or System.Globalization.UnicodeCategory.MathSymbol
+            or System.Globalization.UnicodeCategory.CurrencySymbol or System.Globalization.UnicodeCategory.ModifierSymbol
+            or System.Globalization.UnicodeCategory.OtherSymbol => true,
+        _ => false,
+    };
 
     /// <summary>Token strings as the reference <c>tokenize()</c> returns them (including the scientific
     /// auto-detect markers, which get no ids). For tests and diagnostics.</summary>

@@ -34,5 +34,16 @@ public class NfcTests
     [InlineData("plain ascii", "plain ascii")]
     public void Nfc_of_hand_checked_examples(string input, string expected) => Assert.Equal(expected, Nfc.Normalize(input));
 
+    [Fact]
+    public void A_long_run_of_marks_of_two_classes_is_sorted_and_composed_like_a_short_one()
+    {
+        // e + (acute 230, grave-below 220) x 5000. Canonical order puts all 220s first; e + the first acute composes to
+        // é (not blocked: the marks between have class 220 < 230); the remaining acutes are blocked by the first.
+        var input = "e" + string.Concat(Enumerable.Repeat("\u0301\u0316", 5000));
+        var expected = "\u00e9" + new string('\u0316', 5000) + new string('\u0301', 4999);
+        Assert.Equal(expected, Nfc.Normalize(input));
+        Assert.Equal("\u00e9\u0316\u0316\u0301", Nfc.Normalize("e\u0301\u0316\u0301\u0316"));
+    }
+
     private static string Hex(string s) => string.Join(" ", s.EnumerateRunes().Select(r => r.Value.ToString("X4")));
 }
