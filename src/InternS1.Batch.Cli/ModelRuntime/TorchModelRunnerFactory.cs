@@ -31,6 +31,14 @@ internal sealed class TorchModelRunnerFactory(ModelOptions model, ILoggerFactory
     public IModelRunner Load(string modelDirectory)
     {
         // NOTE: before the weights are allocated, so they and every later temporary come from the kept heap.
+        try
+        {
+            ComputeDeviceResolution.ResolveHere(model.Device);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidOperationException($"Model:Device={model.Device}: {e.Message}", e);
+        }
         _logger.LogInformation("{Heap}", ProcessHeap.Apply(model.KeepFreedMemory));
         _progress($"loading {modelDirectory} (Model:Dtype={model.Dtype}, Model:Device={model.Device})");
         var runner = TorchModelRunner.Load(modelDirectory, new TorchRunnerOptions
