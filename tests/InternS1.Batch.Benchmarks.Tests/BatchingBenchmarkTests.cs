@@ -1,6 +1,7 @@
 using System.Text.Json;
 using InternS1.Batch.Benchmarks.Batching;
 using InternS1.Engine.Torch.Checkpoints;
+using InternS1.Engine.Torch.Running;
 using InternS1.Text.Assets;
 using InternS1.Text.Tokenization;
 
@@ -14,7 +15,7 @@ public sealed class BatchingBenchmarkTests : IDisposable
 
     private static readonly BatchingBenchmarkOptions Toy = new()
     {
-        Repeats = 1, KeepFreedMemory = false, IncludeLarge = false, MaxNumBatchedTokens = 48,
+        Dtype = ComputeDtype.BFloat16, Repeats = 1, KeepFreedMemory = false, IncludeLarge = false, MaxNumBatchedTokens = 48,
         ConcurrentJobs = 4, SequentialJobs = 2, PromptMinTokens = 5, PromptMaxTokens = 9, OutputTokens = 3,
         MixedJobs = 6, StaticBatchSize = 3, MixedOutputMinTokens = 2, MixedOutputMaxTokens = 6,
         PrefixJobs = 5, InstructionTokens = 40, SuffixMinTokens = 3, SuffixMaxTokens = 6, PrefixOutputTokens = 2,

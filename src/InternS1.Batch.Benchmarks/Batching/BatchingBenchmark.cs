@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using InternS1.Batch.Benchmarks.Common;
 using InternS1.Batch.Benchmarks.Engine;
+using InternS1.Batch.Benchmarks.Roofline;
 using InternS1.Engine.Configuration;
 using InternS1.Engine.Output;
 using InternS1.Engine.Torch.Checkpoints;
+using InternS1.Engine.Torch.Hardware;
 using InternS1.Engine.Torch.Running;
 using InternS1.Text.Tokenization;
 using TorchSharp;
@@ -25,8 +27,6 @@ public static class BatchingBenchmark
     /// <param name="progress">Receives a line per phase.</param>
     public static BatchingBenchmarkReport Run(BatchingBenchmarkOptions options, InternS1Tokenizer tokenizer, Action<string>? progress = null)
     {
-        if (options.KeepFreedMemory && !GlibcHeap.KeepFreedMemory())
-            progress?.Invoke("not glibc: the heap settings stay as they are");
         var models = new List<BatchingModelResult> { RunOne("tiny (default create-tiny)", new TinyCheckpointOptions(), options, tokenizer, progress) };
         if (options.IncludeLarge)
             models.Add(RunOne("large random MoE", EngineBenchmark.LargeMoe, options with { PrefixJobs = options.LargeModelPrefixJobs }, tokenizer, progress));
@@ -38,9 +38,10 @@ public static class BatchingBenchmark
     public static BatchingModelResult RunOne(string name, TinyCheckpointOptions checkpoint, BatchingBenchmarkOptions options,
         InternS1Tokenizer tokenizer, Action<string>? progress = null)
     {
+        var heap = BenchmarkHeap.Apply(options.KeepFreedMemory, progress);
         using var checkpointFolder = BenchmarkCheckpoints.Obtain(checkpoint, options.CheckpointCacheDirectory, options.WorkDirectory,
             line => progress?.Invoke($"{name}: {line}"));
-        progress?.Invoke($"{name}: loading {checkpointFolder.Parameters:N0} parameters ({options.Dtype.Name()})");
+        progress?.Invoke($"{name}: loading {checkpointFolder.Parameters:N0} parameters (dtype {options.Dtype.SettingName()})");
         var watch = Stopwatch.StartNew();
         using var runner = TorchModelRunner.Load(checkpointFolder.Directory, new TorchRunnerOptions { Dtype = options.Dtype, Threads = options.Threads });
         var loadSeconds = watch.Elapsed.TotalSeconds;
@@ -54,26 +55,22 @@ public static class BatchingBenchmark
         var sequential = comparisons.Sequential();
         var (padded, earlyExit) = comparisons.Static();
         var prefix = comparisons.Prefix();
+        progress?.Invoke($"{name}: machine rates (matmul {MachineRates.MatmulSize}^3, copy {MachineRates.CopyBytes >> 20} MiB) in {runner.Dtype.Name()}");
+        var roofline = new RooflineFractions
+        {
+            Machine = MachineRates.Measure(runner.Dtype.ToScalarType()),
+            Cost = DecodeCost.For(runner.Config.TextConfig, runner.Dtype.ElementBytes(), (options.PromptMinTokens + options.PromptMaxTokens + options.OutputTokens) / 2.0),
+            BatchedSequences = options.ConcurrentJobs,
+            BatchedTokensPerSecond = sequential.Continuous.DecodeTokensPerSecond,
+            SingleTokensPerSecond = sequential.Baseline.DecodeTokensPerSecond,
+        };
         return new BatchingModelResult
         {
-            Model = name, Parameters = checkpointFolder.Parameters, Dtype = options.Dtype.Name(), Threads = torch.get_num_threads(),
+            Model = name, Parameters = checkpointFolder.Parameters, Dtype = runner.Dtype.Name(), DtypeReason = runner.DtypeResolution.Reason,
+            Cpu = CpuFeatures.Current.Summary, Threads = torch.get_num_threads(), Roofline = roofline,
             LoadSeconds = loadSeconds, Sequential = sequential, Static = padded, StaticEarlyExit = earlyExit, Prefix = prefix, KvMemory = kv,
-            MallocSettings = MallocSettings(options),
+            MallocSettings = heap,
         };
-    }
-
-    /// <summary>The heap settings in force: <see cref="GlibcHeap"/>'s and any from the environment
-    /// (MALLOC_*, GLIBC_TUNABLES); they change step times a lot where fresh pages are expensive.</summary>
-    private static string MallocSettings(BatchingBenchmarkOptions options)
-    {
-        var set = Environment.GetEnvironmentVariables().Keys.Cast<string>()
-            .Where(k => k.StartsWith("MALLOC_", StringComparison.Ordinal) || k == "GLIBC_TUNABLES")
-            .OrderBy(k => k, StringComparer.Ordinal)
-            .Select(k => $"{k}={Environment.GetEnvironmentVariable(k)}")
-            .Prepend(options.KeepFreedMemory ? GlibcHeap.KeepFreedMemoryDescription : "")
-            .Where(x => x.Length > 0)
-            .ToArray();
-        return set.Length == 0 ? "glibc defaults" : string.Join(" ", set);
     }
 
     /// <summary>A few jobs through the engine first (allocator, kernels, JIT), one with a long chunked prefill.</summary>

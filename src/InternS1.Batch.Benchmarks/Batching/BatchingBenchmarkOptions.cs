@@ -8,7 +8,8 @@ namespace InternS1.Batch.Benchmarks.Batching;
 /// smaller run of the same comparisons.</summary>
 public sealed record BatchingBenchmarkOptions
 {
-    public ComputeDtype Dtype { get; init; } = ComputeDtype.BFloat16;
+    /// <summary>Compute dtype; null (default) = auto, as the worker resolves it.</summary>
+    public ComputeDtype? Dtype { get; init; }
 
     /// <summary>Torch intra-op threads; null = all processors. Default 1: on a shared machine, threads
     /// that wait for each other at every kernel's barrier make step times jump tenfold, and the

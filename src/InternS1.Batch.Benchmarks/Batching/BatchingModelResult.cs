@@ -8,6 +8,12 @@ public sealed record BatchingModelResult
     public required string Model { get; init; }
     public required long Parameters { get; init; }
     public required string Dtype { get; init; }
+
+    /// <summary>Why that dtype (auto's resolution or an explicit setting).</summary>
+    public required string DtypeReason { get; init; }
+
+    /// <summary>The CPU features that decide the dtype.</summary>
+    public required string Cpu { get; init; }
     public required int Threads { get; init; }
     public required double LoadSeconds { get; init; }
 
@@ -26,6 +32,9 @@ public sealed record BatchingModelResult
     public required PrefixCacheComparison Prefix { get; init; }
 
     public required KvMemoryMeasurement KvMemory { get; init; }
+
+    /// <summary>One job at a time against the copy rate, continuous batching against the matmul rate (same run).</summary>
+    public required Roofline.RooflineFractions Roofline { get; init; }
 
     /// <summary>The glibc heap settings in force (see <see cref="GlibcHeap"/>).</summary>
     public required string MallocSettings { get; init; }

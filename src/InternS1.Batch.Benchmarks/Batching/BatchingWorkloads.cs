@@ -8,7 +8,7 @@ namespace InternS1.Batch.Benchmarks.Batching;
 /// </summary>
 internal sealed class BatchingWorkloads(InternS1Tokenizer tokenizer)
 {
-    private static readonly string[] Words =
+    internal static readonly string[] Words =
     [
         "the", "sample", "was", "measured", "at", "room", "temperature", "and", "its", "spectrum", "shows", "a", "sharp",
         "peak", "near", "the", "expected", "wavelength", "while", "the", "control", "group", "remained", "stable", "over",

@@ -5,7 +5,11 @@ namespace InternS1.Batch.Benchmarks.Engine;
 /// <summary>Sizes of <see cref="EngineBenchmark"/>'s runs.</summary>
 public sealed record EngineBenchmarkOptions
 {
-    public ComputeDtype Dtype { get; init; } = ComputeDtype.BFloat16;
+    /// <summary>Compute dtype; null (default) = auto, as the worker resolves it.</summary>
+    public ComputeDtype? Dtype { get; init; }
+
+    /// <summary>Apply <see cref="GlibcHeap.KeepFreedMemory"/> first, as the worker does by default (recorded in the result).</summary>
+    public bool KeepFreedMemory { get; init; } = true;
 
     /// <summary>Torch threads; null = all processors.</summary>
     public int? Threads { get; init; }
@@ -18,6 +22,9 @@ public sealed record EngineBenchmarkOptions
 
     /// <summary>Decode steps (each computes one token per sequence).</summary>
     public int DecodeSteps { get; init; } = 16;
+
+    /// <summary>Sequences decoded together for the compute roofline fraction.</summary>
+    public int RooflineSequences { get; init; } = 64;
 
     /// <summary>Tokens fed to the grouped and the naive MoE block.</summary>
     public int MoeTokens { get; init; } = 256;

@@ -45,14 +45,20 @@ public static class EmbeddedModelStore
     }
 
     /// <summary>Writes a tiny checkpoint (weights, configs and tokenizer files) into <paramref name="outputDirectory"/>.</summary>
-    public static async Task<TinyCheckpointSummary> CreateAsync(string outputDirectory, bool dense, long seed,
+    public static Task<TinyCheckpointSummary> CreateAsync(string outputDirectory, bool dense, long seed,
+        Action<string>? progress = null, CancellationToken cancellationToken = default) =>
+        CreateAsync(outputDirectory, new TinyCheckpointOptions { Dense = dense, Seed = seed }, progress, cancellationToken);
+
+    /// <summary>Writes a random checkpoint of any <paramref name="options"/> (e.g. the benchmarks' larger MoE) with the
+    /// same configs and tokenizer files into <paramref name="outputDirectory"/>: a complete model folder.</summary>
+    public static async Task<TinyCheckpointSummary> CreateAsync(string outputDirectory, TinyCheckpointOptions options,
         Action<string>? progress = null, CancellationToken cancellationToken = default)
     {
         var tokenizerSource = await Qwen3TokenizerSource.EnsureAsync(progress, cancellationToken);
         Directory.CreateDirectory(outputDirectory);
         TinyTokenizerAssets.Write(tokenizerSource, outputDirectory);
         WriteProcessorConfigs(outputDirectory);
-        return TinyCheckpointWriter.Write(outputDirectory, new TinyCheckpointOptions { Dense = dense, Seed = seed });
+        return TinyCheckpointWriter.Write(outputDirectory, options);
     }
 
     /// <summary>The processor files of the real folders (values of Intern-S1-mini's, notes §5).</summary>

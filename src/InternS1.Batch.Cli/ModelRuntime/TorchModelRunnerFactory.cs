@@ -9,11 +9,13 @@ namespace InternS1.Batch.Cli.ModelRuntime;
 /// <summary>
 /// The CLI's <see cref="IModelRunnerFactory"/>: the TorchSharp runner (<see cref="TorchModelRunner"/>) on
 /// <see cref="ModelOptions.Path"/>, or on the embedded default model (created on first use) when it is empty,
-/// in <see cref="ModelOptions.Dtype"/> with <see cref="ModelOptions.Threads"/>. Used by <c>interns1 worker</c> and
-/// <c>interns1 model generate</c>, so both run the same engine composition.
+/// in <see cref="ModelOptions.Dtype"/> on <see cref="ModelOptions.Device"/> with <see cref="ModelOptions.Threads"/>,
+/// after applying <see cref="ModelOptions.KeepFreedMemory"/> to the process heap. Used by <c>interns1 worker</c>,
+/// <c>interns1 model generate</c> and <c>interns1 bench worker</c>, so all run the same engine composition.
 /// </summary>
 internal sealed class TorchModelRunnerFactory(ModelOptions model, ILoggerFactory loggers, Action<string>? progress = null) : IModelRunnerFactory
 {
+    private readonly ILogger _logger = loggers.CreateLogger<TorchModelRunnerFactory>();
     private readonly Action<string> _progress = progress ?? (m => loggers.CreateLogger<TorchModelRunnerFactory>().LogInformation("{Message}", m));
 
     public async Task<string> ResolveModelDirectoryAsync(CancellationToken cancellationToken)
@@ -28,8 +30,23 @@ internal sealed class TorchModelRunnerFactory(ModelOptions model, ILoggerFactory
 
     public IModelRunner Load(string modelDirectory)
     {
-        _progress($"loading {modelDirectory} ({model.Dtype})");
-        return TorchModelRunner.Load(modelDirectory, new TorchRunnerOptions { Dtype = ComputeDtypes.Parse(model.Dtype), Threads = model.Threads },
-            loggers.CreateLogger<TorchModelRunner>());
+        // NOTE: before the weights are allocated, so they and every later temporary come from the kept heap.
+        try
+        {
+            ComputeDeviceResolution.ResolveHere(model.Device);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidOperationException($"Model:Device={model.Device}: {e.Message}", e);
+        }
+        _logger.LogInformation("{Heap}", ProcessHeap.Apply(model.KeepFreedMemory));
+        _progress($"loading {modelDirectory} (Model:Dtype={model.Dtype}, Model:Device={model.Device})");
+        var runner = TorchModelRunner.Load(modelDirectory, new TorchRunnerOptions
+        {
+            Dtype = ComputeDtypes.ParseSetting(model.Dtype), Device = model.Device, Threads = model.Threads,
+        }, loggers.CreateLogger<TorchModelRunner>());
+        if (GlibcHeap.Statistics() is { } heap)
+            _logger.LogInformation("Heap after loading {WeightBytes} weight bytes: {Statistics}", runner.WeightBytes, heap);
+        return runner;
     }
 }

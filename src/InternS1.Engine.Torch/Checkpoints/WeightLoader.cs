@@ -117,7 +117,7 @@ public static class WeightLoader
     {
         if (!checkpoint.Tensors.TryGetValue(name, out var info))
             throw new CheckpointException($"tensor '{name}' is {checkpoint.ShardOf(name)}");
-        var result = torch.empty(info.Shape, dtype);
+        var result = torch.empty(info.Shape, dtype, torch.CPU);
         using var noGrad = torch.no_grad();
         CopyInto(result, checkpoint, info, options ?? new WeightLoadOptions());
         return result;
@@ -141,7 +141,8 @@ public static class WeightLoader
         for (long start = 0; start < info.ElementCount; start += perChunk)
         {
             var count = Math.Min(perChunk, info.ElementCount - start);
-            using var chunk = torch.empty(count, sourceType);
+            // NOTE: staged on the host (the file's bytes), then copied to the parameter's device.
+            using var chunk = torch.empty(count, sourceType, torch.CPU);
             checkpoint.ReadBytes(info, start * elementSize, chunk.bytes);
             using var target = flat.narrow(0, start, count);
             target.copy_(chunk);
@@ -169,7 +170,7 @@ public static class WeightLoader
             var n = Math.Min(blocksPerChunk * blockRows, rows - row0);
             var bytes = raw.AsSpan(0, checked((int)(n * cols)));
             checkpoint.ReadBytes(info, row0 * cols, bytes);
-            using var values = torch.empty([n, cols], ScalarType.Float32);
+            using var values = torch.empty([n, cols], ScalarType.Float32, torch.CPU);
             Float8E4M3.Decode(bytes, MemoryMarshal.Cast<byte, float>(values.bytes));
             // scale rows [block0, block0 + ceil(n / blockRows)) expanded to [n, cols]
             using var blockScales = scales.narrow(0, block0, (n + blockRows - 1) / blockRows);

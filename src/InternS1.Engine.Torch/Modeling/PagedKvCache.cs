@@ -14,7 +14,8 @@ public sealed class PagedKvCache : IDisposable
     private readonly Tensor[] _keys;
     private readonly Tensor[] _values;
 
-    public PagedKvCache(int numLayers, int numBlocks, int blockSize, int kvHeads, int headDim, ScalarType dtype)
+    /// <summary>Allocates (zeroed) the pool on <paramref name="device"/> (the CPU when null).</summary>
+    public PagedKvCache(int numLayers, int numBlocks, int blockSize, int kvHeads, int headDim, ScalarType dtype, Device? device = null)
     {
         if (numBlocks <= 0 || blockSize <= 0)
             throw new ArgumentOutOfRangeException(nameof(numBlocks), $"numBlocks ({numBlocks}) and blockSize ({blockSize}) must be > 0");
@@ -25,8 +26,8 @@ public sealed class PagedKvCache : IDisposable
         _values = new Tensor[numLayers];
         for (var l = 0; l < numLayers; l++)
         {
-            _keys[l] = torch.zeros(new[] { slots, kvHeads, headDim }, dtype);
-            _values[l] = torch.zeros(new[] { slots, kvHeads, headDim }, dtype);
+            _keys[l] = torch.zeros(new[] { slots, kvHeads, headDim }, dtype, device ?? torch.CPU);
+            _values[l] = torch.zeros(new[] { slots, kvHeads, headDim }, dtype, device ?? torch.CPU);
         }
         Bytes = 2L * numLayers * slots * kvHeads * headDim * _keys[0].element_size();
     }

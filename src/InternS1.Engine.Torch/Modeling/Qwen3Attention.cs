@@ -57,7 +57,7 @@ public sealed class Qwen3Attention : nn.Module
         cacheK.index_copy_(0, batch.SlotMapping, k);
         cacheV.index_copy_(0, batch.SlotMapping, v);
         // 4. attention per sequence against its own positions (decode tokens together, padded)
-        var attn = torch.empty(new[] { tokens, _heads * _headDim }, q.dtype);   // [T, Hq*D]
+        var attn = torch.empty(new[] { tokens, _heads * _headDim }, q.dtype, q.device);   // [T, Hq*D]
         foreach (var seq in batch.Sequences)
             attn.narrow(0, seq.PackedStart, seq.Length).copy_(AttendOne(seq, q, k, v, cacheK, cacheV));
         if (batch.Decode is { } decode)

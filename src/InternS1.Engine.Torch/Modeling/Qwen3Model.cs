@@ -21,7 +21,7 @@ public sealed class Qwen3Model : nn.Module
         layers = new ModuleList<Qwen3DecoderLayer>(Enumerable.Range(0, config.NumHiddenLayers)
             .Select(i => new Qwen3DecoderLayer(config, i, dtype, device)).ToArray());
         norm = new Qwen3RMSNorm(config.HiddenSize, config.RmsNormEps, dtype, device);
-        rotary_emb = new Qwen3RotaryEmbedding(config, dtype);
+        rotary_emb = new Qwen3RotaryEmbedding(config, dtype, device);
         RegisterComponents();
     }
 

@@ -51,12 +51,13 @@ public sealed class Qwen3MoeSparseMoeBlock : nn.Module<Tensor, Tensor>
         // 4. group the (token, slot) pairs by expert                      [T*k]
         var flatExperts = selected.reshape(-1);
         var (_, order) = flatExperts.sort(0, descending: false, stable: true);
-        var tokenOfPair = torch.arange(tokens, ScalarType.Int64).repeat_interleave(_topK).index_select(0, order);
+        var tokenOfPair = torch.arange(tokens, ScalarType.Int64, x.device).repeat_interleave(_topK).index_select(0, order);
         var weightOfPair = weights.reshape(-1).index_select(0, order);
-        var counts = flatExperts.bincount(null, _numExperts).data<long>().ToArray();
+        // NOTE: the per-expert row counts are read on the host to size each expert's rows (on the CPU no copy).
+        var counts = flatExperts.bincount(null, _numExperts).cpu().data<long>().ToArray();
         // 5. each expert once on its rows, weighted index_add into a float32 output
         // NOTE: float32 accumulation (HF adds in the model dtype): more exact, and CPU index_add is slow in bfloat16.
-        var output = torch.zeros(x.shape, ScalarType.Float32);
+        var output = torch.zeros(x.shape, ScalarType.Float32, x.device);
         long offset = 0;
         for (var e = 0; e < _numExperts; e++)
         {

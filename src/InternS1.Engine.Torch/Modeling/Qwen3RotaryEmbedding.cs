@@ -12,10 +12,10 @@ public sealed class Qwen3RotaryEmbedding : nn.Module
     private readonly double _attentionScaling;
     private readonly ScalarType _dtype;
 
-    public Qwen3RotaryEmbedding(TextConfig config, ScalarType dtype) : base(nameof(Qwen3RotaryEmbedding))
+    public Qwen3RotaryEmbedding(TextConfig config, ScalarType dtype, Device? device = null) : base(nameof(Qwen3RotaryEmbedding))
     {
         var rope = RopeParameters.FromConfig(config);
-        _inverseFrequencies = torch.tensor(rope.InverseFrequencies.Select(f => (float)f).ToArray());
+        _inverseFrequencies = torch.tensor(rope.InverseFrequencies.Select(f => (float)f).ToArray(), device: device ?? torch.CPU);
         _attentionScaling = rope.AttentionScaling;
         _dtype = dtype;
     }

@@ -9,6 +9,7 @@ namespace InternS1.Engine.Torch.Running;
 /// (about 3 ms per MiB), which made a batch-64 decode step at 1,000 tokens of context take 12 s
 /// instead of 0.5 s. <see cref="KeepFreedMemory"/> serves every allocation from the heap and keeps
 /// freed pages for reuse (what MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=... do from the environment).
+/// The worker and every model and bench command apply it by default (<c>Model:KeepFreedMemory</c>).
 /// </summary>
 public static class GlibcHeap
 {
@@ -48,9 +49,35 @@ public static class GlibcHeap
         }
     }
 
+    /// <summary>glibc's own account of the heap (mallinfo2): bytes in mmapped chunks — large allocations made
+    /// while mmap is allowed — and bytes of the arenas; null when not on glibc.</summary>
+    public static GlibcHeapStatistics? Statistics()
+    {
+        if (!OperatingSystem.IsLinux()) return null;
+        try
+        {
+            var info = MallInfo2();
+            return new GlibcHeapStatistics((long)info.Arena, (long)info.Hblks, (long)info.Hblkhd, (long)info.Uordblks, (long)info.Fordblks);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null;
+        }
+    }
+
     [DllImport("libc", EntryPoint = "mallopt")]
     private static extern int Mallopt(int parameter, int value);
 
     [DllImport("libc", EntryPoint = "malloc_trim")]
     private static extern int MallocTrim(nuint pad);
+
+    [DllImport("libc", EntryPoint = "mallinfo2")]
+    private static extern MallInfo2Struct MallInfo2();
+
+    /// <summary>glibc's <c>struct mallinfo2</c> (10 size_t fields, glibc 2.33+).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct MallInfo2Struct
+    {
+        public nuint Arena, Ordblks, Smblks, Hblks, Hblkhd, Usmblks, Fsmblks, Uordblks, Fordblks, Keepcost;
+    }
 }

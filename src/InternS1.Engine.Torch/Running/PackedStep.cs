@@ -27,8 +27,9 @@ internal sealed class PackedStep
 
     public int TokenCount => TokenIds.Length;
 
-    /// <summary>Validates and packs <paramref name="schedule"/>; tensors are created in the caller's dispose scope.</summary>
-    public static PackedStep Pack(SchedulerOutput schedule, PagedKvCache cache, ModelRunnerInfo info, Func<ScheduledRequest, string?> extraCheck)
+    /// <summary>Validates and packs <paramref name="schedule"/>; tensors are created on <paramref name="device"/>
+    /// in the caller's dispose scope.</summary>
+    public static PackedStep Pack(SchedulerOutput schedule, PagedKvCache cache, ModelRunnerInfo info, Func<ScheduledRequest, string?> extraCheck, Device device)
     {
         var ids = new List<long>();
         var positions = new List<long>();
@@ -69,28 +70,28 @@ internal sealed class PackedStep
         for (var i = 0; i < results.Length; i++)
         {
             if (results[i].Item1 is not { } slice || (grouped && IsDecode(i))) continue;
-            var withContext = slice.StartPosition > 0 ? slice with { ContextSlots = torch.tensor(contexts[i]), Mask = ChunkMask(slice) } : slice;
+            var withContext = slice.StartPosition > 0 ? slice with { ContextSlots = torch.tensor(contexts[i], device: device), Mask = ChunkMask(slice, device) } : slice;
             results[i] = (withContext, null);
             sequences.Add(withContext);
         }
         return new PackedStep
         {
             TokenIds = ids.ToArray(), Positions = positions.ToArray(), Slots = slots.ToArray(), Requests = results,
-            AttentionSequences = sequences, Decode = grouped ? BuildDecodeGroup(decode, results, contexts) : null,
+            AttentionSequences = sequences, Decode = grouped ? BuildDecodeGroup(decode, results, contexts, device) : null,
         };
     }
 
     /// <summary>[n, start + n]: query i (position start + i) sees keys j &lt;= start + i; null for one token.</summary>
-    private static Tensor? ChunkMask(SequenceSlice slice)
+    private static Tensor? ChunkMask(SequenceSlice slice, Device device)
     {
         if (slice.Length == 1) return null;
         var end = slice.StartPosition + slice.Length;
-        using var keyPos = torch.arange(end, ScalarType.Int64).unsqueeze(0);
-        using var queryPos = (torch.arange(slice.Length, ScalarType.Int64) + slice.StartPosition).unsqueeze(1);
+        using var keyPos = torch.arange(end, ScalarType.Int64, device).unsqueeze(0);
+        using var queryPos = (torch.arange(slice.Length, ScalarType.Int64, device) + slice.StartPosition).unsqueeze(1);
         return keyPos <= queryPos;
     }
 
-    private static DecodeGroup BuildDecodeGroup(int[] members, (SequenceSlice? Slice, string? Error)[] results, long[][] contexts)
+    private static DecodeGroup BuildDecodeGroup(int[] members, (SequenceSlice? Slice, string? Error)[] results, long[][] contexts, Device device)
     {
         var maxLength = members.Max(i => contexts[i].Length);
         var padded = new long[members.Length * maxLength];
@@ -102,9 +103,9 @@ internal sealed class PackedStep
             Array.Fill(valid, true, m * maxLength, context.Length);
         }
         return new DecodeGroup(
-            torch.tensor(members.Select(i => (long)results[i].Slice!.PackedStart).ToArray()),
-            torch.tensor(padded),
-            torch.tensor(valid).view(members.Length, 1, 1, maxLength),
+            torch.tensor(members.Select(i => (long)results[i].Slice!.PackedStart).ToArray(), device: device),
+            torch.tensor(padded, device: device),
+            torch.tensor(valid, device: device).view(members.Length, 1, 1, maxLength),
             maxLength);
     }
 

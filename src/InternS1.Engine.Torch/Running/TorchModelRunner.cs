@@ -2,6 +2,7 @@ using System.Diagnostics;
 using InternS1.Engine.Execution;
 using InternS1.Engine.Requests;
 using InternS1.Engine.Torch.Checkpoints;
+using InternS1.Engine.Torch.Hardware;
 using InternS1.Engine.Torch.Modeling;
 using InternS1.Engine.Torch.Sampling;
 using Microsoft.Extensions.Logging;
@@ -12,25 +13,30 @@ using static TorchSharp.torch;
 namespace InternS1.Engine.Torch.Running;
 
 /// <summary>
-/// <see cref="IModelRunner"/> over TorchSharp on the CPU: one packed batch per step for the
-/// embeddings, projections, MLP/MoE and lm_head; attention per sequence against its KV blocks;
-/// float32 sampling of the requests that reach the end of their known tokens.
-/// Only the engine thread calls it.
+/// <see cref="IModelRunner"/> over TorchSharp: one packed batch per step for the embeddings, projections,
+/// MLP/MoE and lm_head; attention per sequence against its KV blocks; float32 sampling of the requests that
+/// reach the end of their known tokens. Every tensor lives on <see cref="Device"/> (weights, KV pool, step
+/// inputs, sampling state, media features); the step's inputs go up from host arrays and only the sampled ids
+/// come back, in one copy per step. Only the engine thread calls it.
 /// </summary>
 public sealed class TorchModelRunner : IModelRunner
 {
     private readonly ILogger _logger;
     private readonly ScalarType _dtype;
+    private readonly Device _device;
     private readonly MultimodalMerger _multimodal;
     private PagedKvCache? _cache;
 
-    private TorchModelRunner(ICausalLanguageModel model, InternS1Config config, ModelRunnerInfo info, ComputeDtype dtype, ILogger logger)
+    private TorchModelRunner(ICausalLanguageModel model, InternS1Config config, ModelRunnerInfo info,
+        ComputeDtypeResolution dtype, ComputeDeviceResolution device, ILogger logger)
     {
         Model = model;
         Config = config;
         Info = info;
-        Dtype = dtype;
-        _dtype = dtype.ToScalarType();
+        DtypeResolution = dtype;
+        Device = device;
+        _dtype = dtype.Dtype.ToScalarType();
+        _device = device.ToDevice();
         _logger = logger;
         _multimodal = new MultimodalMerger();
     }
@@ -41,7 +47,14 @@ public sealed class TorchModelRunner : IModelRunner
     /// <summary>The parsed config.json.</summary>
     public InternS1Config Config { get; }
 
-    public ComputeDtype Dtype { get; }
+    /// <summary>The compute dtype in use (resolved from the setting at load).</summary>
+    public ComputeDtype Dtype => DtypeResolution.Dtype;
+
+    /// <summary>The compute dtype, the setting it came from and why.</summary>
+    public ComputeDtypeResolution DtypeResolution { get; }
+
+    /// <summary>The device every tensor of this runner lives on, and why.</summary>
+    public ComputeDeviceResolution Device { get; }
 
     /// <summary>The loaded module tree (parameters named as in the checkpoint).</summary>
     public ICausalLanguageModel Model { get; }
@@ -80,10 +93,16 @@ public sealed class TorchModelRunner : IModelRunner
         if (quant?.QuantMethod is { } method && method != "fp8")
             throw new ModelConfigException($"quantization_config.quant_method '{method}' is not supported (supported: fp8 with weight_block_size)");
 
-        var scalar = options.Dtype.ToScalarType();
-        var model = CausalLanguageModels.Create(config, scalar, options.LoadVision);
+        var device = ComputeDeviceResolution.ResolveHere(options.Device);
+        var dtype = ComputeDtypeResolution.Resolve(options.Dtype, device.Type, CpuFeatures.Current);
+        var model = CausalLanguageModels.Create(config, dtype.Dtype.ToScalarType(), options.LoadVision, device.ToDevice());
+        var parameters = model.Root.parameters().Sum(p => p.numel());
+        logger.LogInformation("Compute dtype {Dtype} ({Reason}); {Footprint}; device {Device} ({DeviceReason})",
+            dtype.Dtype.Name(), dtype.Reason, WeightFootprint.Describe(parameters, dtype.Dtype), device.Name, device.Reason);
         try
         {
+            // NOTE: the parameters are allocated but not yet touched, so a refusal here costs no resident memory.
+            WeightFootprint.Check(parameters, dtype, device, AvailableMemory.Bytes());
             WeightLoader.Load(model.Root, modelDirectory, WeightLoadOptions.For(config, model.UnbuiltPrefixes), logger);
         }
         catch
@@ -109,11 +128,11 @@ public sealed class TorchModelRunner : IModelRunner
             NumLayers = text.NumHiddenLayers,
             NumKvHeads = text.KeyValueHeads,
             HeadDim = text.HeadDim,
-            KvElementBytes = options.Dtype.ElementBytes(),
+            KvElementBytes = dtype.Dtype.ElementBytes(),
             TokensPerTile = vision is null ? 0 : config.ImageSeqLength,
             ImageTokenId = vision is null ? -1 : config.ImageTokenId,
         };
-        var runner = new TorchModelRunner(model, config, info, options.Dtype, logger);
+        var runner = new TorchModelRunner(model, config, info, dtype, device, logger);
         runner._multimodal.ImageTokenId = info.ImageTokenId;
         if (vision is not null)
             runner.MultimodalEncoder = new MultimodalEncoder(vision);
@@ -121,10 +140,10 @@ public sealed class TorchModelRunner : IModelRunner
             runner._multimodal.UnavailableReason = config.VisionConfig is null
                 ? "the model has no vision_config: it is text-only"
                 : "the runner was loaded with LoadVision = false: it serves text only";
-        logger.LogInformation("Loaded {Model} ({Layers} layers, {Experts} experts, {Params:N0} parameters of which {VisionParams:N0} vision, {Dtype}) in {Seconds:F1} s",
-            info.ModelName, text.NumHiddenLayers, text.NumExperts, model.Root.parameters().Sum(p => p.numel()),
+        logger.LogInformation("Loaded {Model} ({Layers} layers, {Experts} experts, {Params:N0} parameters of which {VisionParams:N0} vision, {Dtype} on {Device}) in {Seconds:F1} s",
+            info.ModelName, text.NumHiddenLayers, text.NumExperts, parameters,
             vision is null ? 0 : vision.vision_tower!.parameters().Concat(vision.multi_modal_projector!.parameters()).Sum(p => p.numel()),
-            options.Dtype.Name(), watch.Elapsed.TotalSeconds);
+            dtype.Dtype.Name(), device.Name, watch.Elapsed.TotalSeconds);
         return runner;
     }
 
@@ -133,7 +152,7 @@ public sealed class TorchModelRunner : IModelRunner
     {
         _cache?.Dispose();
         _cache = null;
-        _cache = new PagedKvCache(Info.NumLayers, numBlocks, blockSize, Info.NumKvHeads, Info.HeadDim, _dtype);
+        _cache = new PagedKvCache(Info.NumLayers, numBlocks, blockSize, Info.NumKvHeads, Info.HeadDim, _dtype, _device);
         _logger.LogInformation("KV cache: {Blocks} blocks x {BlockSize} tokens, {MiB:F1} MiB", numBlocks, blockSize, _cache.Bytes / 1048576.0);
     }
 
@@ -147,7 +166,7 @@ public sealed class TorchModelRunner : IModelRunner
         using var scope = torch.NewDisposeScope();
 
         // 1. validate and pack every runnable request into one token batch
-        var packed = PackedStep.Pack(schedule, cache, Info, _multimodal.Check);
+        var packed = PackedStep.Pack(schedule, cache, Info, _multimodal.Check, _device);
         var errors = packed.Requests.Select(r => r.Error).ToArray();
         var sampled = new int?[schedule.Requests.Count];
         var logits = new float[]?[schedule.Requests.Count];
@@ -160,15 +179,15 @@ public sealed class TorchModelRunner : IModelRunner
     {
         var n = schedule.Requests.Count;
         // 2. embeddings, with media features over their placeholder rows
-        var embeds = Model.Embed(torch.tensor(packed.TokenIds));                          // [T, hidden]
+        var embeds = Model.Embed(torch.tensor(packed.TokenIds, device: _device));        // [T, hidden]
         for (var i = 0; i < n; i++)
             if (packed.Requests[i].Slice is { } slice && errors[i] is null)
                 errors[i] = _multimodal.Apply(embeds, schedule.Requests[i], slice);
         // 3. the decoder over the packed batch
         var batch = new AttentionBatch
         {
-            Positions = torch.tensor(packed.Positions),
-            SlotMapping = torch.tensor(packed.Slots),
+            Positions = torch.tensor(packed.Positions, device: _device),
+            SlotMapping = torch.tensor(packed.Slots, device: _device),
             Sequences = packed.AttentionSequences,
             Decode = packed.Decode,
             Cache = cache,
@@ -179,16 +198,17 @@ public sealed class TorchModelRunner : IModelRunner
             && (schedule.Requests[i].Sample || schedule.Requests[i].ReturnLogits)).ToArray();
         if (wanted.Length > 0)
         {
-            var rows = torch.tensor(wanted.Select(i => (long)(packed.Requests[i].Slice!.PackedStart + packed.Requests[i].Slice!.Length - 1)).ToArray());
+            var rows = torch.tensor(wanted.Select(i => (long)(packed.Requests[i].Slice!.PackedStart + packed.Requests[i].Slice!.Length - 1)).ToArray(), device: _device);
             var logits = Model.ComputeLogits(hidden.index_select(0, rows)).to(ScalarType.Float32); // [R, V]
+            // NOTE: full-vocabulary logits come to the host only when asked for (interns1 model logits).
             for (var j = 0; j < wanted.Length; j++)
                 if (schedule.Requests[wanted[j]].ReturnLogits)
-                    logitsOut[wanted[j]] = logits[j].data<float>().ToArray();
+                    logitsOut[wanted[j]] = logits[j].cpu().data<float>().ToArray();
             // 5. sample the requests that reached the end of their known tokens
             var sample = Enumerable.Range(0, wanted.Length).Where(j => schedule.Requests[wanted[j]].Sample).ToArray();
             if (sample.Length > 0)
             {
-                var sampleLogits = sample.Length == wanted.Length ? logits : logits.index_select(0, torch.tensor(sample.Select(j => (long)j).ToArray()));
+                var sampleLogits = sample.Length == wanted.Length ? logits : logits.index_select(0, torch.tensor(sample.Select(j => (long)j).ToArray(), device: _device));
                 var tokens = Sampler.Sample(sampleLogits,
                     sample.Select(j => schedule.Requests[wanted[j]].Sampling).ToList(),
                     sample.Select(j => schedule.Requests[wanted[j]].OutputIndex).ToList());

@@ -3,8 +3,14 @@ namespace InternS1.Engine.Torch.Running;
 /// <summary>How <see cref="TorchModelRunner.Load"/> builds the model.</summary>
 public sealed record TorchRunnerOptions
 {
-    /// <summary>Weights, activations and KV cache dtype. Default bfloat16 (the checkpoints' dtype).</summary>
-    public ComputeDtype Dtype { get; init; } = ComputeDtype.BFloat16;
+    /// <summary>Weights, activations and KV cache dtype; null (the default) = auto, resolved at load by
+    /// <see cref="ComputeDtypeResolution.Resolve"/>: bfloat16 on CUDA and on CPUs with native bfloat16 matrix
+    /// instructions, float32 on other CPUs.</summary>
+    public ComputeDtype? Dtype { get; init; }
+
+    /// <summary>Where every tensor of the runner lives: <c>auto</c> (default: CUDA when libtorch reports it, else
+    /// the CPU), <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c> (<see cref="ComputeDeviceResolution"/>).</summary>
+    public string Device { get; init; } = ComputeDeviceResolution.Auto;
 
     /// <summary>Intra-op CPU threads for torch; null = all processors.</summary>
     public int? Threads { get; init; }

@@ -29,7 +29,7 @@ public static class GenerateCommand
         var maxNew = new Option<int>("--max-new-tokens") { Description = "Most tokens to generate", DefaultValueFactory = _ => 256 };
         var seed = new Option<long?>("--seed") { Description = "Sampling seed (same seed, same output)" };
         var temperature = new Option<double?>("--temperature") { Description = "Sampling temperature (0 = greedy; default: the model's recommended)" };
-        var dtype = new Option<string>("--dtype") { Description = "bfloat16 or float32", DefaultValueFactory = _ => "bfloat16" };
+        var dtype = new Option<string>("--dtype") { Description = "auto (bfloat16 on CUDA and on CPUs with native bfloat16, else float32), bfloat16 or float32", DefaultValueFactory = _ => "auto" };
         var json = new Option<bool>("--json") { Description = "Print the result as one JSON object" };
         var command = new Command("generate", "Generate a reply to one prompt (optionally with images/videos) on a model folder")
         {

@@ -3,6 +3,7 @@ using System.Text.Json;
 using InternS1.Engine.Execution;
 using InternS1.Engine.Requests;
 using InternS1.Engine.Torch.Checkpoints;
+using InternS1.Batch.Cli.ModelRuntime;
 using InternS1.Engine.Torch.Running;
 
 namespace InternS1.Batch.Cli.Commands.Model;
@@ -40,6 +41,8 @@ public static class LogitsCommand
             error.WriteLine(e.Message);
             return 2;
         }
+        // NOTE: the same heap settings as the worker (Model:KeepFreedMemory's default).
+        ProcessHeap.Apply(keepFreedMemory: true);
         TorchModelRunner runner;
         try
         {

@@ -3,6 +3,7 @@ using InternS1.Batch.Worker.Preparation;
 using InternS1.Engine.Torch.Checkpoints;
 using InternS1.Engine.Torch.Modeling;
 using InternS1.Engine.Torch.Modeling.Vision;
+using InternS1.Batch.Cli.ModelRuntime;
 using InternS1.Engine.Torch.Running;
 using InternS1.Media;
 using InternS1.Media.Config;
@@ -45,6 +46,8 @@ public static class VisionFeaturesCommand
             error.WriteLine(e.Message);
             return 2;
         }
+        // NOTE: the same heap settings as the worker (Model:KeepFreedMemory's default).
+        ProcessHeap.Apply(keepFreedMemory: true);
         if (!Directory.Exists(modelDirectory))
         {
             error.WriteLine($"error: model folder {modelDirectory} does not exist");

@@ -1,0 +1,90 @@
+using InternS1.Batch.Storage;
+using InternS1.Batch.Storage.Entities;
+using InternS1.Batch.Worker.Messaging;
+using InternS1.Batch.Worker.Scratch;
+using InternS1.Engine.Torch.Hardware;
+using InternS1.Text.Tokenization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.EntityFrameworkCore;
+
+namespace InternS1.Batch.Benchmarks.Worker;
+
+/// <summary>
+/// <c>interns1 bench worker</c>: the real worker process end to end — jobs published to RabbitMQ, consumed and run by
+/// <c>interns1 worker</c> with the real runner, results in PostgreSQL — against the same jobs submitted straight to the
+/// engine in this process (no broker, no database), on one model folder, in the same run. The worker's rate comes
+/// from the database: completion tokens of <c>token_usage</c> over the first <c>started_at</c> to the last
+/// <c>finished_at</c> of <c>jobs</c>. Scratch database and queues, dropped afterwards.
+/// </summary>
+public static class WorkerBenchmark
+{
+    /// <summary>Runs both halves on <paramref name="modelDirectory"/> (a complete model folder: weights, tokenizer, template).</summary>
+    /// <param name="name">The model's name in the report.</param>
+    /// <param name="modelDirectory">The folder both halves serve.</param>
+    /// <param name="options">Jobs, the worker command, services and settings.</param>
+    /// <param name="addEngine">Registers the worker's engine composition on a host's services (the CLI's, so both halves load the model alike).</param>
+    /// <param name="progress">A line per phase.</param>
+    /// <param name="ct">Cancels the run.</param>
+    public static async Task<WorkerModelResult> RunAsync(string name, string modelDirectory, WorkerBenchmarkOptions options,
+        Action<IServiceCollection, IConfiguration> addEngine, Action<string>? progress, CancellationToken ct)
+    {
+        var tokenizer = InternS1Tokenizer.Load(modelDirectory);
+        var rabbit = RabbitMqAddress.Parse(options.RabbitMq);
+        await using var scratch = await ScratchEnvironment.CreateAsync(options.Postgres, rabbit, "interns1_bench_worker", ct).ConfigureAwait(false);
+        var queue = scratch.Queue("bench-worker");
+        var jobs = WorkerWorkload.Jobs(options, tokenizer, "bench-worker");
+
+        // 1. the worker process: start, wait until it serves, publish, wait until every job ended
+        progress?.Invoke($"{name}: starting interns1 worker (scratch database {scratch.Database})");
+        WorkerRun worker;
+        IReadOnlyList<string> lines;
+        await using (var process = WorkerProcess.Start(options, scratch.ConnectionString, queue, modelDirectory))
+        {
+            await process.WaitReadyAsync(options.Timeout, ct).ConfigureAwait(false);
+            progress?.Invoke($"{name}: the worker is ready; publishing {jobs.Count} jobs");
+            await using (var publisher = await JobPublisher.ConnectAsync(rabbit, queue, ct).ConfigureAwait(false))
+                await publisher.PublishAllAsync(jobs.Select(j => ((string)j["job_id"]!, j.ToJsonString())).ToList(), null, ct).ConfigureAwait(false);
+            worker = await WaitForResultsAsync(scratch.ConnectionString, jobs.Count, process, options.Timeout, ct).ConfigureAwait(false);
+            lines = process.Lines;
+        }
+        var settings = lines.Where(l => l.Contains("Compute dtype", StringComparison.Ordinal) || l.Contains("Heap", StringComparison.Ordinal))
+            .Select(l => l.Trim()).ToList();
+
+        // 2. the same jobs straight to the engine
+        progress?.Invoke($"{name}: the same {jobs.Count} jobs straight to the engine");
+        var (engine, engineSettings) = await EngineOnlyRun.RunAsync(jobs, modelDirectory, options, addEngine, ct).ConfigureAwait(false);
+        return new WorkerModelResult
+        {
+            Model = name, Worker = worker, EngineOnly = engine, Cpu = CpuFeatures.Current.Summary,
+            WorkerSettings = settings, EngineSettings = engineSettings,
+        };
+    }
+
+    /// <summary>Polls the database until <paramref name="jobs"/> jobs ended; every one must have succeeded.</summary>
+    private static async Task<WorkerRun> WaitForResultsAsync(string connectionString, int jobs, WorkerProcess process, TimeSpan timeout, CancellationToken ct)
+    {
+        var factory = InternS1DbContext.CreateFactory(connectionString);
+        string[] ended = [JobStatus.Succeeded, JobStatus.Failed, JobStatus.DeadLettered, JobStatus.Expired];
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            await using (var poll = await factory.CreateDbContextAsync(ct).ConfigureAwait(false))
+                if (await poll.Jobs.CountAsync(j => ended.Contains(j.Status), ct).ConfigureAwait(false) >= jobs) break;
+            if (DateTime.UtcNow > deadline) throw process.Failure($"the jobs had not ended after {timeout}");
+            await Task.Delay(200, ct).ConfigureAwait(false);
+        }
+        await using var db = await factory.CreateDbContextAsync(ct).ConfigureAwait(false);
+        var succeeded = await db.Jobs.CountAsync(j => j.Status == JobStatus.Succeeded, ct).ConfigureAwait(false);
+        if (succeeded != jobs)
+            throw process.Failure($"only {succeeded} of {jobs} jobs succeeded");
+        var tokens = await db.TokenUsage.SumAsync(u => (long)u.CompletionTokens, ct).ConfigureAwait(false);
+        var first = await db.Jobs.MinAsync(j => j.StartedAt, ct).ConfigureAwait(false);
+        var last = await db.Jobs.MaxAsync(j => j.FinishedAt, ct).ConfigureAwait(false);
+        return new WorkerRun
+        {
+            Mode = "worker process (RabbitMQ -> worker -> PostgreSQL)", Jobs = jobs,
+            CompletionTokens = tokens, Seconds = (last!.Value - first!.Value).TotalSeconds,
+        };
+    }
+}

@@ -1,0 +1,44 @@
+using System.Text.Json.Nodes;
+using InternS1.Batch.Benchmarks.Batching;
+using InternS1.Text.Tokenization;
+
+namespace InternS1.Batch.Benchmarks.Worker;
+
+/// <summary>
+/// The jobs of <see cref="WorkerBenchmark"/> as producers send them: one user message of seeded English whose
+/// text is <see cref="WorkerBenchmarkOptions.PromptMinTokens"/>-<see cref="WorkerBenchmarkOptions.PromptMaxTokens"/>
+/// tokens long (before the chat template), thinking off, <see cref="WorkerBenchmarkOptions.OutputTokens"/> new
+/// tokens, the model's recommended sampling with the job's index as seed. Deterministic.
+/// </summary>
+internal static class WorkerWorkload
+{
+    /// <summary>The job JSON objects, ids <c>bench-worker-0</c>, ... in <paramref name="dataset"/>.</summary>
+    public static IReadOnlyList<JsonObject> Jobs(WorkerBenchmarkOptions o, InternS1Tokenizer tokenizer, string dataset)
+    {
+        var random = new Random(64);
+        return Enumerable.Range(0, o.Jobs).Select(i => new JsonObject
+        {
+            ["job_id"] = $"bench-worker-{i}",
+            ["dataset"] = dataset,
+            ["custom_id"] = $"c{i}",
+            ["messages"] = new JsonArray(new JsonObject
+            {
+                ["role"] = "user",
+                ["content"] = Text(tokenizer, random.Next(o.PromptMinTokens, o.PromptMaxTokens + 1), seed: 1000 + i),
+            }),
+            ["sampling"] = new JsonObject { ["max_new_tokens"] = o.OutputTokens, ["seed"] = i },
+            ["enable_thinking"] = false,
+        }).ToList();
+    }
+
+    /// <summary>Seeded words until the text is exactly <paramref name="tokens"/> tokens long (or one token more
+    /// when the last word takes two).</summary>
+    public static string Text(InternS1Tokenizer tokenizer, int tokens, int seed)
+    {
+        var random = new Random(seed);
+        var text = "Label this abstract:";
+        while (tokenizer.Encode(text).Count < tokens)
+            text += " " + BatchingWorkloads.Words[random.Next(BatchingWorkloads.Words.Length)];
+        return text;
+    }
+}
