@@ -38,7 +38,6 @@ internal sealed class RemoteEngineHost(
         var o = options.Value;
         RemoteLog.Composed(logger, o.Endpoints.Count, o.Flavor.ToString().ToLowerInvariant(), o.MaxConcurrency, worker.Value.PrefetchCount);
         pool.AllEndpointsDownChanged += OnAllDownChanged;
-        Apply(pool.AllDown);
         await monitor.StartAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -46,8 +45,10 @@ internal sealed class RemoteEngineHost(
         }
         catch (TimeoutException)
         {
-            // The endpoints are slow to answer: the intake stays paused until one is detected.
+            // The endpoints are slow to answer: the intake is paused until one is detected.
         }
+        // NOTE: decided before the bus starts (this host is started first), so a worker whose servers are all down
+        // never takes a job; later changes arrive through AllEndpointsDownChanged.
         Apply(pool.AllDown);
     }
 

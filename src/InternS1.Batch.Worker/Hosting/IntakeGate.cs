@@ -80,17 +80,20 @@ public sealed partial class IntakeGate(ILogger<IntakeGate> logger, TimeProvider 
     {
         TaskCompletionSource opened;
         TimeSpan paused;
+        string? stillHeldBy = null;
         lock (_lock)
         {
             if (!_closedBy.Remove(source))
                 return;
-            if (_closedBy.Count > 0)
-            {
-                LogStillPaused(source, "released", string.Join("; ", _closedBy.Select(kv => $"{kv.Key}: {kv.Value}")));
-                return;
-            }
             opened = _opened;
             paused = time.GetUtcNow() - _pausedAt;
+            if (_closedBy.Count > 0)
+                stillHeldBy = string.Join("; ", _closedBy.Select(kv => $"{kv.Key}: {kv.Value}"));
+        }
+        if (stillHeldBy is not null)
+        {
+            LogStillPaused(source, "released", stillHeldBy);
+            return;
         }
         LogResumed(source, paused.TotalSeconds);
         opened.TrySetResult();
