@@ -40,6 +40,7 @@ public static class Program
         bench.Subcommands.Add(MediaBenchCommand.Create());
         bench.Subcommands.Add(BatchingBenchCommand.Create());
         bench.Subcommands.Add(WorkerBenchCommand.Create());
+        bench.Subcommands.Add(RemoteBenchCommand.Create());
         root.Subcommands.Add(bench);
 
         return await root.Parse(args).InvokeAsync();

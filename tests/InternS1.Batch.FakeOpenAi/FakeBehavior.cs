@@ -29,4 +29,9 @@ public abstract record FakeBehavior
 
     /// <summary>After the reasoning, call this tool (name in one delta, arguments in two) and finish with <c>tool_calls</c>.</summary>
     public sealed record ToolCall(string Name, string ArgumentsJson) : FakeBehavior;
+
+    /// <summary>After the reasoning, stream the call as raw InternLM2 action text in the content
+    /// (<c>&lt;|action_start|&gt;&lt;|plugin|&gt;{"name", "parameters"}&lt;|action_end|&gt;</c>, three tokens) and finish
+    /// with <c>stop</c>: a server started without a tool-call parser.</summary>
+    public sealed record RawToolCall(string Name, string ArgumentsJson) : FakeBehavior;
 }

@@ -42,7 +42,8 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     /// <summary>The OpenAI base URL, <c>http://127.0.0.1:{port}/v1</c> (what <c>Remote:Endpoints</c> takes).</summary>
     public string BaseUrl => $"http://127.0.0.1:{Port}/v1";
 
-    /// <summary>When true every connection is dropped at once, on every route (a crashed server).</summary>
+    /// <summary>When true every connection is dropped at once, on every route, and streams in progress are cut at
+    /// their next token (a crashed server).</summary>
     public bool Down { get; set; }
 
     /// <summary>When false the health endpoint answers 503 (the server is up but not serving).</summary>
@@ -51,7 +52,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     /// <summary>Streams that ran to <c>[DONE]</c> normally.</summary>
     public int CompletedStreams => Volatile.Read(ref _completed);
 
-    /// <summary>Streams the fake dropped on purpose (<see cref="FakeBehavior.DropAfter"/>).</summary>
+    /// <summary>Streams the fake dropped on purpose (<see cref="FakeBehavior.DropAfter"/>, or cut by <see cref="Down"/>).</summary>
     public int DroppedStreams => Volatile.Read(ref _dropped);
 
     public static async Task<FakeOpenAiServer> StartAsync(FakeServerOptions? options = null)

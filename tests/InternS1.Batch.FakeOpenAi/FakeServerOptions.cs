@@ -46,6 +46,10 @@ public sealed class FakeServerOptions
     /// <summary>When set, every <c>/v1</c> request must carry <c>Authorization: Bearer {ApiKey}</c> (else 401).</summary>
     public string? ApiKey { get; set; }
 
+    /// <summary>True: never send the usage chunk, whatever <c>stream_options.include_usage</c> says (a server that
+    /// cannot report usage).</summary>
+    public bool OmitUsage { get; set; }
+
     public int ImageTokens { get; set; } = 256;
 
     public int VideoTokens { get; set; } = 1024;

@@ -35,6 +35,13 @@ internal sealed class FakeStream(FakeOpenAiServer server, HttpContext context, J
                 finish = "length";
                 break;
             }
+            if (server.Down)
+            {
+                // A crashed server: its open streams end with the connection.
+                context.Abort();
+                server.Dropped();
+                return;
+            }
             switch (behavior)
             {
                 case FakeBehavior.DropAfter drop when drop.Tokens == emitted:
@@ -56,7 +63,9 @@ internal sealed class FakeStream(FakeOpenAiServer server, HttpContext context, J
             var delta = token.Kind switch
             {
                 TokenKind.Reasoning when !inline => FakeWire.ReasoningDelta(flavor, token.Text),
-                TokenKind.ThinkEnd when !inline => null,
+                // A reasoning parser splits at </think>: the newline before it is dropped (LMDeploy strips it), the
+                // text after it is content (as vLLM's and SGLang's parsers pass it on).
+                TokenKind.ThinkEnd when !inline => new JsonObject { ["content"] = AfterThinkEnd },
                 TokenKind.ToolCall => new JsonObject { ["tool_calls"] = new JsonArray(token.ToolCall!.DeepClone()) },
                 _ => new JsonObject { ["content"] = token.Text },
             };
@@ -69,11 +78,14 @@ internal sealed class FakeStream(FakeOpenAiServer server, HttpContext context, J
         }
         Finished:
         await Send(FakeWire.Chunk(_id, _model, new JsonObject(), finish));
-        if (FakePrompt.IncludeUsage(request))
+        if (FakePrompt.IncludeUsage(request) && !_options.OmitUsage)
             await Send(FakeWire.Usage(_id, _model, _options, promptTokens, emitted, reasoning));
         await SendDone();
         server.Completed();
     }
+
+    /// <summary>What follows <c>&lt;/think&gt;</c> in the thinking token.</summary>
+    private const string AfterThinkEnd = "\n\n";
 
     private enum TokenKind { Reasoning, ThinkEnd, Content, ToolCall }
 
@@ -86,7 +98,16 @@ internal sealed class FakeStream(FakeOpenAiServer server, HttpContext context, J
         {
             for (var i = 0; i < _options.ReasoningTokens; i++)
                 tokens.Add(new Token(TokenKind.Reasoning, i == 0 ? "r0" : $" r{i}"));
-            tokens.Add(new Token(TokenKind.ThinkEnd, "\n</think>\n\n"));
+            tokens.Add(new Token(TokenKind.ThinkEnd, "\n</think>" + AfterThinkEnd));
+        }
+        if (behavior is FakeBehavior.RawToolCall raw)
+        {
+            // The InternLM2 action format as a server without a tool parser streams it: plain content.
+            var action = new JsonObject { ["name"] = raw.Name, ["parameters"] = JsonNode.Parse(raw.ArgumentsJson) }.ToJsonString();
+            tokens.Add(new Token(TokenKind.Content, "<|action_start|><|plugin|>"));
+            tokens.Add(new Token(TokenKind.Content, action));
+            tokens.Add(new Token(TokenKind.Content, "<|action_end|>"));
+            return tokens;
         }
         if (behavior is FakeBehavior.ToolCall call)
         {

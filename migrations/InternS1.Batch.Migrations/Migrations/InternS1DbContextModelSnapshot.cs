@@ -232,6 +232,12 @@ namespace InternS1.Batch.Migrations.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("seed");
 
+                    b.Property<bool>("ThinkingIgnored")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasDefaultValue(false)
+                        .HasColumnName("thinking_ignored");
+
                     b.Property<string>("ToolCalls")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
@@ -251,7 +257,7 @@ namespace InternS1.Batch.Migrations.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("job_id");
 
-                    b.Property<int>("CachedTokens")
+                    b.Property<int?>("CachedTokens")
                         .HasColumnType("integer")
                         .HasColumnName("cached_tokens");
 
@@ -285,9 +291,13 @@ namespace InternS1.Batch.Migrations.Migrations
                         .HasColumnType("double precision")
                         .HasColumnName("queue_ms");
 
-                    b.Property<int>("ReasoningTokens")
+                    b.Property<int?>("ReasoningTokens")
                         .HasColumnType("integer")
                         .HasColumnName("reasoning_tokens");
+
+                    b.PrimitiveCollection<string[]>("ReportedFields")
+                        .HasColumnType("text[]")
+                        .HasColumnName("reported_fields");
 
                     b.Property<int>("VideoTokens")
                         .HasColumnType("integer")
@@ -300,7 +310,7 @@ namespace InternS1.Batch.Migrations.Migrations
                         {
                             t.HasCheckConstraint("ck_token_usage_cached_within_prompt", "cached_tokens <= prompt_tokens");
 
-                            t.HasCheckConstraint("ck_token_usage_media_within_prompt", "image_tokens + video_tokens <= prompt_tokens");
+                            t.HasCheckConstraint("ck_token_usage_media_within_prompt", "reported_fields IS NOT NULL OR image_tokens + video_tokens <= prompt_tokens");
 
                             t.HasCheckConstraint("ck_token_usage_reasoning_within_completion", "reasoning_tokens <= completion_tokens");
                         });

@@ -33,6 +33,9 @@ public static class FailureReasons
     public const string DeadlineExpired = "deadline_expired";
     /// <summary>The engine failed on this request only (e.g. a numerical error).</summary>
     public const string EngineError = "engine_error";
+    /// <summary>A remote engine server refused the request as given (HTTP 400, 404, 413, 422: e.g. the prompt is
+    /// longer than its context, or the model name is unknown); the message carries the server's own text.</summary>
+    public const string EngineRejected = "engine_rejected";
     /// <summary>A transient fault persisted past the retry limit.</summary>
     public const string RetriesExhausted = "retries_exhausted";
 
@@ -41,6 +44,6 @@ public static class FailureReasons
     [
         MalformedMessage, InvalidField, UnsupportedContent, InvalidSampling, DuplicateCustomId,
         PromptTooLong, TemplateError, MediaUnreadable, MediaTooLarge, MediaForbidden, MediaTimeout,
-        DeadlineExpired, EngineError, RetriesExhausted,
+        DeadlineExpired, EngineError, EngineRejected, RetriesExhausted,
     ];
 }

@@ -20,6 +20,7 @@ public sealed class RemoteEndpointMonitor : BackgroundService
     private readonly IHttpClientFactory _httpFactory;
     private readonly ILogger<RemoteEndpointMonitor> _logger;
     private readonly TimeProvider _time;
+    private readonly TaskCompletionSource _firstRound = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public RemoteEndpointMonitor(EndpointPool pool, IHttpClientFactory httpFactory, ILogger<RemoteEndpointMonitor> logger, TimeProvider? time = null)
     {
@@ -28,6 +29,9 @@ public sealed class RemoteEndpointMonitor : BackgroundService
         _logger = logger;
         _time = time ?? TimeProvider.System;
     }
+
+    /// <summary>Completes when the first probe round has ended (every endpoint detected or found down).</summary>
+    public Task FirstRound => _firstRound.Task;
 
     /// <summary>One round: every endpoint that is not up is detected (and brought up when it can serve); every
     /// endpoint that is up has its health checked (down when it fails) and its metrics read.</summary>
@@ -38,7 +42,14 @@ public sealed class RemoteEndpointMonitor : BackgroundService
     {
         try
         {
-            await ProbeOnceAsync(stoppingToken);
+            try
+            {
+                await ProbeOnceAsync(stoppingToken);
+            }
+            finally
+            {
+                _firstRound.TrySetResult();
+            }
             await Task.WhenAll(
                 Loop(_pool.Options.HealthProbeInterval, e => e.State != EndpointState.Up, ProbeAsync, stoppingToken),
                 Loop(_pool.Options.MetricsScrapeInterval, e => e.State == EndpointState.Up, CheckAsync, stoppingToken));

@@ -16,9 +16,10 @@ public static class RemoteServiceCollectionExtensions
     /// Binds <c>Remote</c> to <see cref="RemoteOptions"/> (validated on start), registers the named HTTP client
     /// (no client-wide timeout, one connection per concurrent stream, no request logging that could carry the API key), the
     /// <see cref="EndpointPool"/>, <see cref="RemoteMetrics"/>, <see cref="RemoteChatClient"/> and the
-    /// <see cref="RemoteEndpointMonitor"/> hosted service that detects and probes the endpoints.
+    /// <see cref="RemoteEndpointMonitor"/> that detects and probes the endpoints (as a hosted service unless
+    /// <paramref name="hostMonitor"/> is false: the worker's remote engine starts it itself, ahead of the bus).
     /// </summary>
-    public static IServiceCollection AddInternS1Remote(this IServiceCollection services)
+    public static IServiceCollection AddInternS1Remote(this IServiceCollection services, bool hostMonitor = true)
     {
         services.AddOptions<RemoteOptions>()
             .BindConfiguration(RemoteOptions.SectionName)
@@ -51,7 +52,8 @@ public static class RemoteServiceCollectionExtensions
             sp.GetRequiredService<RemoteMetrics>(),
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<RemoteEndpointMonitor>();
-        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<RemoteEndpointMonitor>());
+        if (hostMonitor)
+            services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<RemoteEndpointMonitor>());
         return services;
     }
 }

@@ -71,9 +71,16 @@ public sealed class RemoteOptions : IValidatableObject
     [Range(1, 1000, ErrorMessage = "Remote:FailuresBeforeDown must be between 1 and 1000.")]
     public int FailuresBeforeDown { get; set; } = 3;
 
-    /// <summary>Optional model folder (tokenizer files) for counting tokens locally when a server does
-    /// not report usage. Used by the worker's remote executor.</summary>
+    /// <summary>Optional model folder (e.g. a download of <c>internlm/Intern-S1</c> without its weights) whose
+    /// processor configs (<c>preprocessor_config.json</c>, <c>video_preprocessor_config.json</c>,
+    /// <c>processor_config.json</c>) give our own image and video token counts; without it Intern-S1's defaults apply
+    /// (448-pixel tiles, at most 12 plus a thumbnail, 256 tokens per tile, 32 video frames).</summary>
     public string? TokenizerPath { get; set; }
+
+    /// <summary>Jobs prepared (media fetched and inlined) beyond the endpoints' total concurrency limit, so a freed
+    /// slot is refilled at once; also added to the consumer's prefetch. Default 16.</summary>
+    [Range(0, 10_000, ErrorMessage = "Remote:WaitingMargin must be between 0 and 10000.")]
+    public int WaitingMargin { get; set; } = 16;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -107,5 +114,5 @@ public sealed class RemoteOptions : IValidatableObject
         $"ApiKey={(string.IsNullOrEmpty(ApiKey) ? "(none)" : "***")}, MaxConcurrency={MaxConcurrency}, RequestTimeout={RequestTimeout}, " +
         $"StreamIdleTimeout={StreamIdleTimeout}, MaxRetryAttempts={MaxRetryAttempts}, RetryBaseDelay={RetryBaseDelay}, RetryMaxDelay={RetryMaxDelay}, " +
         $"HealthProbeInterval={HealthProbeInterval}, MetricsScrapeInterval={MetricsScrapeInterval}, FailuresBeforeDown={FailuresBeforeDown}, " +
-        $"TokenizerPath={TokenizerPath ?? "(none)"}";
+        $"TokenizerPath={TokenizerPath ?? "(none)"}, WaitingMargin={WaitingMargin}";
 }

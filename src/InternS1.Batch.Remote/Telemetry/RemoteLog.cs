@@ -39,4 +39,16 @@ internal static partial class RemoteLog
 
     [LoggerMessage(EventId = 7109, Level = LogLevel.Debug, Message = "Could not read metrics of {Endpoint}: {Error}")]
     public static partial void MetricsUnavailable(ILogger logger, string endpoint, string error);
+
+    [LoggerMessage(EventId = 7110, Level = LogLevel.Warning,
+        Message = "Job {JobId}: thinking was requested off but the {Flavor} server at {Endpoint} returned reasoning; stored and flagged (results.thinking_ignored)")]
+    public static partial void ThinkingIgnored(ILogger logger, string jobId, string endpoint, string flavor);
+
+    [LoggerMessage(EventId = 7111, Level = LogLevel.Information,
+        Message = "Job {JobId} waits for a remote endpoint to come back (every endpoint went down under it after {Attempts} attempts: {Error}); no retry is spent")]
+    public static partial void WaitingForEndpoints(ILogger logger, string jobId, int attempts, string error);
+
+    [LoggerMessage(EventId = 7112, Level = LogLevel.Information,
+        Message = "Remote engine: {Endpoints} endpoint(s), flavor {Flavor}, at most {MaxConcurrency} requests in flight per endpoint; the consumer holds up to {Prefetch} jobs")]
+    public static partial void Composed(ILogger logger, int endpoints, string flavor, int maxConcurrency, int prefetch);
 }

@@ -19,5 +19,9 @@ public sealed class JobResult
 
     public long Seed { get; set; }
 
+    /// <summary>Thinking was requested off but the output came with reasoning (a server that did not obey the
+    /// switch): the reasoning is stored as it came and this flag says so.</summary>
+    public bool ThinkingIgnored { get; set; }
+
     public DateTime CreatedAt { get; set; }
 }

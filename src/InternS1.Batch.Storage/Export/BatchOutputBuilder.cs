@@ -6,7 +6,8 @@ namespace InternS1.Batch.Storage.Export;
 /// <summary>
 /// Builds OpenAI Batch output lines from exported rows: a succeeded job becomes
 /// <c>{id, custom_id, response:{status_code:200, request_id, body: chat.completion}, error:null}</c> whose
-/// usage carries <c>prompt_tokens_details.cached_tokens</c> and <c>completion_tokens_details.reasoning_tokens</c>;
+/// usage carries <c>prompt_tokens_details.cached_tokens</c> and <c>completion_tokens_details.reasoning_tokens</c>
+/// (each left out when a remote server did not report it: unknown is not 0);
 /// a dead-lettered, failed or expired job becomes <c>{id, custom_id, response:null, error:{code, message}}</c>.
 /// </summary>
 public static class BatchOutputBuilder

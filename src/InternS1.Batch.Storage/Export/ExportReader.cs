@@ -32,9 +32,9 @@ public sealed class ExportReader(IDbContextFactory<InternS1DbContext> contexts)
                 PromptTokens = (int?)j.TokenUsage!.PromptTokens ?? 0,
                 ImageTokens = (int?)j.TokenUsage.ImageTokens ?? 0,
                 VideoTokens = (int?)j.TokenUsage.VideoTokens ?? 0,
-                CachedTokens = (int?)j.TokenUsage.CachedTokens ?? 0,
+                CachedTokens = j.TokenUsage.CachedTokens,
                 CompletionTokens = (int?)j.TokenUsage.CompletionTokens ?? 0,
-                ReasoningTokens = (int?)j.TokenUsage.ReasoningTokens ?? 0,
+                ReasoningTokens = j.TokenUsage.ReasoningTokens,
                 ReasonCode = d == null ? null : d.ReasonCode,
                 ErrorMessage = d == null ? null : d.Message,
             };

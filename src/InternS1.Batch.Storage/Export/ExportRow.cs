@@ -16,9 +16,12 @@ public sealed record ExportRow
     public int PromptTokens { get; init; }
     public int ImageTokens { get; init; }
     public int VideoTokens { get; init; }
-    public int CachedTokens { get; init; }
+    /// <summary>Null when the remote server did not report it (the export leaves the field out).</summary>
+    public int? CachedTokens { get; init; }
     public int CompletionTokens { get; init; }
-    public int ReasoningTokens { get; init; }
+
+    /// <summary>Null when the remote server did not report it (the export leaves the field out).</summary>
+    public int? ReasoningTokens { get; init; }
     public string? ReasonCode { get; init; }
     public string? ErrorMessage { get; init; }
 }

@@ -15,6 +15,11 @@ public sealed record ResultRecord
     public required string FinishReason { get; init; }
     public required string Model { get; init; }
     public long Seed { get; init; }
+
+    /// <summary>Thinking was requested off but reasoning came back (stored, and flagged by this).</summary>
+    public bool ThinkingIgnored { get; init; }
+
+    /// <summary>The counts; <see cref="TokenUsageInfo.ReportedFields"/> goes to <c>token_usage.reported_fields</c>.</summary>
     public required TokenUsageInfo Usage { get; init; }
     public double QueueMs { get; init; }
     public double PrefillMs { get; init; }

@@ -9,20 +9,23 @@ namespace InternS1.Batch.Storage.Writing;
 internal static class ResultWriterSql
 {
     private const string InsertResults = """
-        INSERT INTO results (job_id, content, reasoning_content, tool_calls, finish_reason, model, seed, created_at)
-        SELECT t.job_id, t.content, t.reasoning_content, t.tool_calls::jsonb, t.finish_reason, t.model, t.seed, now()
-        FROM unnest(@job_id, @content, @reasoning_content, @tool_calls, @finish_reason, @model, @seed)
-             AS t(job_id, content, reasoning_content, tool_calls, finish_reason, model, seed)
+        INSERT INTO results (job_id, content, reasoning_content, tool_calls, finish_reason, model, seed, thinking_ignored, created_at)
+        SELECT t.job_id, t.content, t.reasoning_content, t.tool_calls::jsonb, t.finish_reason, t.model, t.seed, t.thinking_ignored, now()
+        FROM unnest(@job_id, @content, @reasoning_content, @tool_calls, @finish_reason, @model, @seed, @thinking_ignored)
+             AS t(job_id, content, reasoning_content, tool_calls, finish_reason, model, seed, thinking_ignored)
         ON CONFLICT (job_id) DO NOTHING
         RETURNING job_id
         """;
 
+    // NOTE: unnest flattens a two-dimensional array, so each row's reported fields travel as one text
+    // (space-separated JSON paths, NULL for the local engine) and become a text[] here.
     private const string InsertUsage = """
         INSERT INTO token_usage (job_id, prompt_tokens, image_tokens, video_tokens, cached_tokens, completion_tokens,
-                                 reasoning_tokens, queue_ms, prefill_ms, decode_ms, created_at)
-        SELECT t.*, now()
-        FROM unnest(@job_id, @prompt, @image, @video, @cached, @completion, @reasoning, @queue_ms, @prefill_ms, @decode_ms)
-             AS t(job_id, prompt, image, video, cached, completion, reasoning, queue_ms, prefill_ms, decode_ms)
+                                 reasoning_tokens, queue_ms, prefill_ms, decode_ms, reported_fields, created_at)
+        SELECT t.job_id, t.prompt, t.image, t.video, t.cached, t.completion, t.reasoning, t.queue_ms, t.prefill_ms, t.decode_ms,
+               CASE WHEN t.reported IS NULL THEN NULL ELSE string_to_array(t.reported, ' ') END, now()
+        FROM unnest(@job_id, @prompt, @image, @video, @cached, @completion, @reasoning, @queue_ms, @prefill_ms, @decode_ms, @reported)
+             AS t(job_id, prompt, image, video, cached, completion, reasoning, queue_ms, prefill_ms, decode_ms, reported)
         ON CONFLICT (job_id) DO NOTHING
         """;
 
@@ -68,6 +71,7 @@ internal static class ResultWriterSql
                 Add(cmd, "finish_reason", results.Select(r => r.FinishReason).ToArray());
                 Add(cmd, "model", results.Select(r => r.Model).ToArray());
                 cmd.Parameters.Add(new NpgsqlParameter<long[]>("seed", results.Select(r => r.Seed).ToArray()));
+                cmd.Parameters.Add(new NpgsqlParameter<bool[]>("thinking_ignored", results.Select(r => r.ThinkingIgnored).ToArray()));
                 await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
                 while (await reader.ReadAsync(ct).ConfigureAwait(false))
                     inserted.Add("r:" + reader.GetString(0));
@@ -79,12 +83,13 @@ internal static class ResultWriterSql
             AddInts(usage, "prompt", results.Select(r => r.Usage.PromptTokens));
             AddInts(usage, "image", results.Select(r => r.Usage.ImageTokens));
             AddInts(usage, "video", results.Select(r => r.Usage.VideoTokens));
-            AddInts(usage, "cached", results.Select(r => r.Usage.CachedTokens));
+            AddNullableInts(usage, "cached", results.Select(r => r.Usage.CachedTokens));
             AddInts(usage, "completion", results.Select(r => r.Usage.CompletionTokens));
-            AddInts(usage, "reasoning", results.Select(r => r.Usage.ReasoningTokens));
+            AddNullableInts(usage, "reasoning", results.Select(r => r.Usage.ReasoningTokens));
             usage.Parameters.Add(new NpgsqlParameter<double[]>("queue_ms", results.Select(r => r.QueueMs).ToArray()));
             usage.Parameters.Add(new NpgsqlParameter<double[]>("prefill_ms", results.Select(r => r.PrefillMs).ToArray()));
             usage.Parameters.Add(new NpgsqlParameter<double[]>("decode_ms", results.Select(r => r.DecodeMs).ToArray()));
+            Add(usage, "reported", results.Select(r => r.Usage.ReportedFields is { } f ? string.Join(' ', f) : null).ToArray());
             batch.BatchCommands.Add(usage);
             var mark = new NpgsqlBatchCommand(MarkSucceeded);
             Add(mark, "job_id", ids);
@@ -136,4 +141,7 @@ internal static class ResultWriterSql
 
     private static void AddInts(NpgsqlBatchCommand cmd, string name, IEnumerable<int> values)
         => cmd.Parameters.Add(new NpgsqlParameter<int[]>(name, values.ToArray()));
+
+    private static void AddNullableInts(NpgsqlBatchCommand cmd, string name, IEnumerable<int?> values)
+        => cmd.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = values.ToArray() });
 }

@@ -7,6 +7,7 @@ using InternS1.Batch.Storage.Entities;
 using InternS1.Batch.Storage.Ledger;
 using InternS1.Batch.Storage.Writing;
 using InternS1.Batch.Worker.Execution;
+using InternS1.Batch.Worker.Hosting;
 using InternS1.Batch.Worker.Options;
 using InternS1.Batch.Worker.Telemetry;
 using InternS1.Batch.Worker.Validation;
@@ -17,7 +18,7 @@ using Microsoft.Extensions.Options;
 namespace InternS1.Batch.Worker.Consumers;
 
 /// <summary>
-/// Runs one job: already ended? ack. Rejected (invalid field, duplicate custom_id, deadline passed)?
+/// Runs one job: intake paused (<see cref="IntakeGate"/>)? wait, before anything is spent. Already ended? ack. Rejected (invalid field, duplicate custom_id, deadline passed)?
 /// write the dead letter, ack. Execute through <see cref="IPromptJobExecutor"/>. Hand the outcome to the
 /// <see cref="ResultWriter"/> and await the commit. Return (MassTransit acks). Transient faults throw and
 /// are retried by the endpoint's retry policy (see <see cref="SubmitPromptJobConsumerDefinition"/>);
@@ -29,6 +30,7 @@ public sealed class SubmitPromptJobConsumer(
     ResultWriter writer,
     SubmitPromptJobValidator validator,
     InFlightJobs inFlightJobs,
+    IntakeGate intake,
     WorkerMetrics metrics,
     TimeProvider time,
     IOptions<WorkerOptions> options,
@@ -36,6 +38,10 @@ public sealed class SubmitPromptJobConsumer(
 {
     public async Task Consume(ConsumeContext<SubmitPromptJob> context)
     {
+        // 0. Paused? A delivery that arrived just before the endpoint stopped waits here: no attempt is counted and no
+        // retry spent; when the endpoint stops for good it is cancelled and its message goes back to the queue.
+        await intake.WaitOpenAsync(context.CancellationToken).ConfigureAwait(false);
+
         var job = context.Message;
         var started = Stopwatch.StartNew();
         var payload = JobPayload.Serialize(job);
@@ -166,6 +172,7 @@ public sealed class SubmitPromptJobConsumer(
         FinishReason = c.FinishReason,
         Model = c.Model,
         Seed = c.Seed,
+        ThinkingIgnored = c.ThinkingIgnored,
         Usage = c.Usage,
         QueueMs = c.QueueTime.TotalMilliseconds,
         PrefillMs = c.PrefillTime.TotalMilliseconds,

@@ -1,7 +1,9 @@
 using InternS1.Batch.Storage;
 using InternS1.Batch.Worker.Execution;
+using InternS1.Batch.Worker.Hosting;
 using InternS1.Batch.Worker.Options;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace InternS1.Batch.Worker.Consumers;
@@ -15,6 +17,7 @@ namespace InternS1.Batch.Worker.Consumers;
 /// (holding one prefetch slot) while it waits. When the intervals run out, MassTransit moves the message to
 /// the <c>_error</c> queue, which the <see cref="ErrorQueue.ErrorQueueRecorder"/> drains into
 /// <c>dead_letters</c> as <c>retries_exhausted</c>. Anything else a consumer throws is not retried.
+/// The endpoint is stopped and started by the <see cref="IntakeGate"/> (see <see cref="IntakeGateEndpointControl"/>).
 /// </summary>
 public sealed class SubmitPromptJobConsumerDefinition : ConsumerDefinition<SubmitPromptJobConsumer>
 {
@@ -35,6 +38,8 @@ public sealed class SubmitPromptJobConsumerDefinition : ConsumerDefinition<Submi
         IConsumerConfigurator<SubmitPromptJobConsumer> consumerConfigurator, IRegistrationContext context)
     {
         endpointConfigurator.PrefetchCount = _options.PrefetchCount;
+        if (context.GetService<IntakeGateEndpointControl>() is { } intake)
+            endpointConfigurator.ConnectReceiveEndpointObserver(intake);
         if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
         {
             rabbit.SetQuorumQueue();

@@ -39,6 +39,10 @@ public sealed record JobCompletion
     /// <summary>The seed actually used (the job's, or the one drawn for it).</summary>
     public long Seed { get; init; }
 
+    /// <summary>Thinking was requested off but reasoning came back (a remote server that did not obey the switch):
+    /// the reasoning is kept and this flag marks the result.</summary>
+    public bool ThinkingIgnored { get; init; }
+
     public TimeSpan QueueTime { get; init; }
     public TimeSpan PrefillTime { get; init; }
     public TimeSpan DecodeTime { get; init; }

@@ -28,7 +28,8 @@ public static class WorkerServiceCollectionExtensions
     /// Without one the host refuses to start (<see cref="WorkerCompositionException"/>).
     /// Adds: options (<c>Worker</c>, <c>Validation</c>, <c>Storage</c>; validated on start), storage
     /// (data source, DbContext factory, <see cref="Storage.Ledger.JobLedger"/>, <see cref="ResultWriter"/>),
-    /// MassTransit on RabbitMQ (<c>ConnectionStrings:RabbitMq</c>) with <see cref="SubmitPromptJobConsumer"/>,
+    /// MassTransit on RabbitMQ (<c>ConnectionStrings:RabbitMq</c>) with <see cref="SubmitPromptJobConsumer"/>, the
+    /// <see cref="IntakeGate"/> that pauses its endpoint while a source holds it closed (with its readiness check),
     /// the error-queue recorder, health checks and endpoint, metrics (meter <c>InternS1.Batch</c>, the worker's and
     /// the engine's instruments; Prometheus endpoint on <c>Worker:MetricsHost</c>:<c>Worker:MetricsPort</c> when the
     /// port is set), and shutdown timeouts derived from <c>Worker:ShutdownTimeout</c>.
@@ -45,6 +46,8 @@ public static class WorkerServiceCollectionExtensions
         services.TryAddSingleton<WorkerMetrics>();
         services.TryAddSingleton<SubmitPromptJobValidator>();
         services.TryAddSingleton<InFlightJobs>();
+        services.TryAddSingleton<IntakeGate>();
+        services.TryAddSingleton<IntakeGateEndpointControl>();
         services.TryAddSingleton(_ => RabbitMqAddress.FromConfiguration(configuration));
         services.TryAddSingleton(sp =>
         {
@@ -60,7 +63,9 @@ public static class WorkerServiceCollectionExtensions
         if (configuration.GetValue($"{WorkerOptions.SectionName}:{nameof(WorkerOptions.RecordErrorQueues)}", true))
             services.AddHostedService<ErrorQueueRecorder>();
         services.AddHostedService<HealthEndpoint>();
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("postgres", tags: ["ready"]);
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("postgres", tags: ["ready"])
+            .AddCheck<IntakeGateHealthCheck>(IntakeGateHealthCheck.Name, tags: ["ready"]);
 
         services.AddMassTransit(x =>
         {

@@ -31,6 +31,17 @@ public sealed class ImagePreprocessor
     /// <summary>The settings in use.</summary>
     public ImagePreprocessorConfig Config => _config;
 
+    /// <summary>The tiles <see cref="Process(RgbImage)"/> makes of a <paramref name="width"/> x <paramref name="height"/>
+    /// image (the grid's, plus the thumbnail when the grid has more than one), without touching pixels.</summary>
+    public int CountTiles(int width, int height)
+    {
+        var grid = DynamicTiling.ChooseGrid(width, height, _config.MinTiles, _config.MaxTiles, _config.TileSize);
+        return grid.Count + (HasThumbnail(grid) ? 1 : 0);
+    }
+
+    /// <summary>The <c>&lt;IMG_CONTEXT&gt;</c> tokens an image of this size fills (tiles x tokens per tile).</summary>
+    public int CountContextTokens(int width, int height) => CountTiles(width, height) * _tokensPerTile;
+
     /// <summary>Decodes and preprocesses encoded image bytes; throws <see cref="MediaException"/>.</summary>
     public ProcessedImage Process(ReadOnlySpan<byte> encoded, long maxPixels) => Process(ImageDecoder.Decode(encoded, maxPixels));
 
@@ -40,7 +51,7 @@ public sealed class ImagePreprocessor
         var tile = _config.TileSize;
         var grid = DynamicTiling.ChooseGrid(image.Width, image.Height, _config.MinTiles, _config.MaxTiles, tile);
         var canvas = BicubicResampler.Resize(image, tile * grid.Columns, tile * grid.Rows);
-        var thumbnail = grid.Count > 1 ? BicubicResampler.Resize(image, tile, tile) : null;
+        var thumbnail = HasThumbnail(grid) ? BicubicResampler.Resize(image, tile, tile) : null;
         var numTiles = grid.Count + (thumbnail is null ? 0 : 1);
 
         var tileLen = 3 * tile * tile;
@@ -66,6 +77,8 @@ public sealed class ImagePreprocessor
             ContentHash = Hash(grid, canvas, thumbnail),
         };
     }
+
+    private static bool HasThumbnail(TileGrid grid) => grid.Count > 1;
 
     private string Hash(TileGrid grid, RgbImage canvas, RgbImage? thumbnail)
     {

@@ -34,6 +34,46 @@ public sealed class MediaLoader
             ? PromptMedia.FromImage(await LoadImageAsync(source, part, cancellationToken).ConfigureAwait(false))
             : PromptMedia.FromVideo(await LoadVideoAsync(source, part, numFrames, cancellationToken).ConfigureAwait(false));
 
+    /// <summary>
+    /// Fetches and checks a part exactly as <see cref="LoadAsync"/> does (the same source policy, limits, decoding
+    /// and errors) but preprocesses no pixels: the bytes, their media type and the context tokens our preprocessing
+    /// would fill. For an engine that preprocesses media itself (a remote server) while the accounting stays ours.
+    /// </summary>
+    public async Task<InspectedMedia> InspectAsync(MediaSource source, string part, int? numFrames, CancellationToken cancellationToken)
+    {
+        var described = $"{part} ({source.Describe()})";
+        try
+        {
+            if (source.Type == MediaType.Video)
+                Videos.ResolveFrameCount(numFrames); // bad num_frames fails before any download
+        }
+        catch (MediaException e)
+        {
+            throw e.WithPart(described);
+        }
+        using var fetched = await _fetcher.FetchAsync(source, part, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var bytes = fetched.Bytes ?? await File.ReadAllBytesAsync(fetched.FilePath!, cancellationToken).ConfigureAwait(false);
+            int tokens;
+            if (source.Type == MediaType.Image)
+            {
+                var image = ImageDecoder.Decode(bytes, _options.MaxImagePixels);
+                tokens = Images.CountContextTokens(image.Width, image.Height);
+            }
+            else
+            {
+                var (_, indices) = await Videos.PlanAsync(fetched.FilePath!, numFrames, cancellationToken).ConfigureAwait(false);
+                tokens = indices.Length * Videos.TokensPerFrame;
+            }
+            return new InspectedMedia { Type = source.Type, Bytes = bytes, MimeType = MediaSignatures.Sniff(bytes), ContextTokens = tokens };
+        }
+        catch (MediaException e)
+        {
+            throw e.WithPart(described);
+        }
+    }
+
     public async Task<ProcessedImage> LoadImageAsync(MediaSource source, string part, CancellationToken cancellationToken)
     {
         using var fetched = await _fetcher.FetchAsync(source, part, cancellationToken).ConfigureAwait(false);

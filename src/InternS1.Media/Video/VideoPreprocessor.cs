@@ -51,8 +51,12 @@ public sealed class VideoPreprocessor
         return n;
     }
 
-    /// <summary>Processes the video file at <paramref name="path"/>; throws <see cref="MediaException"/>.</summary>
-    public async Task<ProcessedVideo> ProcessAsync(string path, int? numFrames, CancellationToken cancellationToken)
+    /// <summary>
+    /// Probes the video file at <paramref name="path"/>, checks the duration and frame-size limits and chooses the
+    /// frames <see cref="ProcessAsync"/> decodes, without decoding any (what a remote server needs us to count:
+    /// frames x tokens per frame); throws <see cref="MediaException"/>.
+    /// </summary>
+    public async Task<(VideoProbe Probe, int[] Indices)> PlanAsync(string path, int? numFrames, CancellationToken cancellationToken)
     {
         var frames = ResolveFrameCount(numFrames);
         var probe = await _decoder.ProbeAsync(path, cancellationToken).ConfigureAwait(false);
@@ -60,9 +64,17 @@ public sealed class VideoPreprocessor
             throw MediaException.TooLarge($"video lasts {probe.Duration.TotalSeconds:0.###} s, over the limit of {_options.MaxVideoDuration.TotalSeconds:0.###} s");
         if ((long)probe.Width * probe.Height > _options.MaxVideoFramePixels)
             throw MediaException.TooLarge($"video frames are {probe.Width}x{probe.Height}, over the limit of {_options.MaxVideoFramePixels} pixels");
-
         double? shift = _config.InitialShift ? null : _config.InitialShiftFrames ?? 0;
-        var indices = VideoFrameSampler.SampleIndices(probe.FrameCount, frames, shift);
+        return (probe, VideoFrameSampler.SampleIndices(probe.FrameCount, frames, shift));
+    }
+
+    /// <summary>Tokens per sampled frame (<c>image_seq_length</c>).</summary>
+    public int TokensPerFrame => _tokensPerTile;
+
+    /// <summary>Processes the video file at <paramref name="path"/>; throws <see cref="MediaException"/>.</summary>
+    public async Task<ProcessedVideo> ProcessAsync(string path, int? numFrames, CancellationToken cancellationToken)
+    {
+        var (probe, indices) = await PlanAsync(path, numFrames, cancellationToken).ConfigureAwait(false);
         var size = _config.FrameSize;
         var pixels = new float[indices.Length][];
         var hashes = new string[indices.Length];

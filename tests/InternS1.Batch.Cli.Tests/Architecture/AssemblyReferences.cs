@@ -27,6 +27,10 @@ public static class AssemblyReferences
         ["interns1"] = "src/InternS1.Batch.Cli",
     };
 
+    /// <summary>Test support that ends up next to the tests without being product code: the fake OpenAI-compatible
+    /// server (tests/InternS1.Batch.FakeOpenAi), which <c>bench remote</c> drives as its stand-in for a GPU server.</summary>
+    public static readonly IReadOnlyList<string> TestSupport = ["InternS1.Batch.FakeOpenAi"];
+
     /// <summary>The names of the assemblies <paramref name="assembly"/> references (e.g. <c>TorchSharp</c>).</summary>
     public static IReadOnlyList<string> Of(string assembly)
     {

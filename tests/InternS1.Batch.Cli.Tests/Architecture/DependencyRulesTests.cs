@@ -14,6 +14,7 @@ namespace InternS1.Batch.Cli.Tests.Architecture;
 /// <item>MassTransit: the Worker; the benchmarks (the naive consumer); the CLI (composition root).</item>
 /// <item>RabbitMQ.Client: the Worker (the raw publisher, queue topology, scratch queues).</item>
 /// <item>Contracts: the framework only. The CLI: no SQL client, no EF Core, no AMQP client of its own.</item>
+/// <item>The fake OpenAI-compatible server (test support): the benchmarks only (<c>bench remote</c>); no product code.</item>
 /// </list>
 /// </summary>
 public class DependencyRulesTests
@@ -27,7 +28,7 @@ public class DependencyRulesTests
     public void Every_product_assembly_next_to_the_tests_is_one_the_rules_know()
     {
         var found = Directory.GetFiles(AppContext.BaseDirectory, "InternS1.*.dll").Select(Path.GetFileNameWithoutExtension)
-            .Where(n => !n!.EndsWith(".Tests", StringComparison.Ordinal))
+            .Where(n => !n!.EndsWith(".Tests", StringComparison.Ordinal) && !AssemblyReferences.TestSupport.Contains(n))
             .Order(StringComparer.Ordinal).ToList();
         Assert.Equal(AssemblyReferences.Product.Keys.Where(k => k != "interns1").Order(StringComparer.Ordinal), found);
     }
@@ -60,6 +61,10 @@ public class DependencyRulesTests
     public void Only_the_worker_the_benchmarks_and_the_composition_root_reference_masstransit()
         => Assert.Empty(AssemblyReferences.Violations(r => r.StartsWith("MassTransit", StringComparison.Ordinal),
             "InternS1.Batch.Worker", "InternS1.Batch.Benchmarks", "interns1"));
+
+    [Fact]
+    public void Only_the_benchmarks_use_the_fake_server_of_the_tests()
+        => Assert.Empty(AssemblyReferences.Violations(r => AssemblyReferences.TestSupport.Contains(r), "InternS1.Batch.Benchmarks"));
 
     [Fact]
     public void Only_the_worker_speaks_amqp_directly()

@@ -157,7 +157,7 @@ public class FaultTests
         var completion = await remote.Client.CompleteAsync(Chat.Text(), CancellationToken.None);
 
         Assert.Equal(2, completion.Attempts);
-        Assert.Equal("c0 c1 c2 c3 c4 c5 c6 c7", completion.Content);
+        Assert.Equal("\n\nc0 c1 c2 c3 c4 c5 c6 c7", completion.Content);
         Assert.Equal(1, remote.Metrics.Count("interns1.remote.errors", $"127.0.0.1:{server.Port}", "idle_timeout"));
     }
 
@@ -174,7 +174,7 @@ public class FaultTests
         Assert.Equal(2, completion.Attempts);
         Assert.Equal(1, server.DroppedStreams);
         Assert.Equal("r0 r1 r2 r3", completion.Reasoning);
-        Assert.Equal("c0 c1 c2 c3 c4 c5 c6 c7", completion.Content);
+        Assert.Equal("\n\nc0 c1 c2 c3 c4 c5 c6 c7", completion.Content);
         Assert.Equal(1, remote.Metrics.Count("interns1.remote.errors", $"127.0.0.1:{server.Port}", "stream_dropped"));
     }
 

@@ -93,7 +93,7 @@ public class StorageQueryTests
         Assert.Equal(["ok", "bad", "err"], rows.Select(r => r.JobId));
         var ok = rows[0];
         Assert.Equal(("c-ok", "succeeded", "four", "two and two", "[]", "stop", "m", 7L), (ok.CustomId, ok.Status, ok.Content, ok.ReasoningContent, ok.ToolCallsJson, ok.FinishReason, ok.Model, ok.Seed));
-        Assert.Equal((300, 256, 0, 16, 12, 5), (ok.PromptTokens, ok.ImageTokens, ok.VideoTokens, ok.CachedTokens, ok.CompletionTokens, ok.ReasoningTokens));
+        Assert.Equal((300, 256, 0, (int?)16, 12, (int?)5), (ok.PromptTokens, ok.ImageTokens, ok.VideoTokens, ok.CachedTokens, ok.CompletionTokens, ok.ReasoningTokens));
         Assert.Equal(new DateTime(2026, 1, 1, 0, 2, 0, DateTimeKind.Utc), ok.CompletedAt);
         Assert.Null(ok.ReasonCode);
         var bad = rows[1];

@@ -45,10 +45,25 @@ public class BatchOutputBuilderTests
         {
             JobId = "j3", CustomId = "c3", Status = "succeeded", Content = "a<b", ToolCallsJson = """[{"id":"call_1","type":"function","function":{"name":"lookup","arguments":"{\"q\":1}"}}]""",
             FinishReason = "tool_calls", Model = "m", Seed = 0, CompletedAt = null, PromptTokens = 1, CompletionTokens = 2,
+            CachedTokens = 0, ReasoningTokens = 0, // reported zeros (the local engine's exact counts) are written
         };
         // System.Text.Json's default encoder writes '<' as \u003C and '"' in a string as \u0022; no reasoning_content when there is none.
         const string expected = """{"id":"batch_req_j3","custom_id":"c3","response":{"status_code":200,"request_id":"j3","body":{"id":"chatcmpl-j3","object":"chat.completion","created":0,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"a\u003Cb","tool_calls":[{"id":"call_1","type":"function","function":{"name":"lookup","arguments":"{\u0022q\u0022:1}"}}]},"finish_reason":"tool_calls","logprobs":null}],"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3,"prompt_tokens_details":{"cached_tokens":0,"image_tokens":0,"video_tokens":0},"completion_tokens_details":{"reasoning_tokens":0}},"seed":0}},"error":null}""";
         Assert.Equal(expected, BatchOutputBuilder.ToJsonLine(BatchOutputBuilder.Build(row)));
+    }
+
+    [Fact]
+    public void Counts_a_remote_server_did_not_report_are_left_out_of_the_line_and_never_written_as_zero()
+    {
+        var row = new ExportRow
+        {
+            JobId = "j6", CustomId = "c6", Status = "succeeded", Content = "ok", ToolCallsJson = "[]", FinishReason = "stop", Model = "m",
+            PromptTokens = 10, CompletionTokens = 3, CachedTokens = null, ReasoningTokens = null,
+        };
+        const string usage = """
+            "usage":{"prompt_tokens":10,"completion_tokens":3,"total_tokens":13,"prompt_tokens_details":{"image_tokens":0,"video_tokens":0},"completion_tokens_details":{}}
+            """;
+        Assert.Contains(usage, BatchOutputBuilder.ToJsonLine(BatchOutputBuilder.Build(row)));
     }
 
     [Fact]
