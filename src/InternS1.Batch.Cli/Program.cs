@@ -16,6 +16,7 @@ public static class Program
 
         // pipeline commands
         root.Subcommands.Add(WorkerCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(MigrateCommand.Create());
         root.Subcommands.Add(SubmitCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());

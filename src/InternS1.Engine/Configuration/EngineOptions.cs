@@ -60,7 +60,7 @@ public sealed class EngineOptions : IValidatableObject
     {
         if (ReservedInteractiveSeqs >= MaxNumSeqs)
             yield return new ValidationResult(
-                $"ReservedInteractiveSeqs ({ReservedInteractiveSeqs}) must be below MaxNumSeqs ({MaxNumSeqs}): batch work needs at least one slot",
+                $"ReservedInteractiveSeqs ({ReservedInteractiveSeqs}) must be below MaxNumSeqs ({MaxNumSeqs}): batch work needs at least one slot (the serve endpoint sets it from Serve:ReservedSeqs)",
                 [nameof(ReservedInteractiveSeqs)]);
     }
 
