@@ -16,6 +16,7 @@ public static class Program
 
         // pipeline commands
         root.Subcommands.Add(WorkerCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(MigrateCommand.Create());
         root.Subcommands.Add(SubmitCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
@@ -41,6 +42,7 @@ public static class Program
         bench.Subcommands.Add(BatchingBenchCommand.Create());
         bench.Subcommands.Add(WorkerBenchCommand.Create());
         bench.Subcommands.Add(RemoteBenchCommand.Create());
+        bench.Subcommands.Add(ServeBenchCommand.Create());
         root.Subcommands.Add(bench);
 
         return await root.Parse(args).InvokeAsync();

@@ -6,7 +6,8 @@ using Microsoft.Extensions.Options;
 
 namespace InternS1.Batch.Cli.Commands;
 
-/// <summary><c>interns1 worker [--Section:Key=value ...]</c>: runs the worker until Ctrl+C / SIGTERM.</summary>
+/// <summary><c>interns1 worker [--Section:Key=value ...]</c>: runs the worker until Ctrl+C / SIGTERM; with
+/// <c>Serve:Urls</c> set it also serves the OpenAI-compatible endpoint on the same engine.</summary>
 public static class WorkerCommand
 {
     public static Command Create()
@@ -18,6 +19,8 @@ public static class WorkerCommand
         command.SetAction(async (parseResult, ct) =>
         {
             var args = parseResult.UnmatchedTokens.ToArray();
+            if (ServeComposition.WorkerServes(InternS1Host.BuildConfiguration(args)))
+                return await RunWithServeAsync(args, ct);
             var builder = InternS1Host.CreateApplicationBuilder(args);
             // The engine's hosted service starts first and stops last: the model is loaded before the bus
             // takes messages and the engine drains only after the bus has stopped.
@@ -40,5 +43,21 @@ public static class WorkerCommand
             }
         });
         return command;
+    }
+
+    /// <summary>The worker and the OpenAI-compatible endpoint in one web host (<c>Serve:Urls</c> is set).</summary>
+    private static async Task<int> RunWithServeAsync(string[] args, CancellationToken ct)
+    {
+        try
+        {
+            await using var app = ServeComposition.BuildWorker(Http.Hosting.InternS1WebHost.CreateBuilder(args));
+            await HostingAbstractionsHostExtensions.RunAsync(app, ct);
+            return 0;
+        }
+        catch (Exception ex) when (ex is WorkerCompositionException or OptionsValidationException or InvalidOperationException or ArgumentException or IOException)
+        {
+            Console.Error.WriteLine($"interns1 worker: {ex.Message}");
+            return 2;
+        }
     }
 }

@@ -5,7 +5,9 @@ namespace InternS1.Batch.Storage.Entities;
 /// (a worker holds the message), then exactly one terminal value: <c>succeeded</c> (a <c>results</c>
 /// row exists), <c>dead_lettered</c> (bad input), <c>failed</c> (engine error or transient faults past
 /// the retry limit), <c>expired</c> (deadline passed before start) or <c>cancelled</c> (set by an
-/// operator; the worker never sets it). Every non-succeeded terminal job has a <c>dead_letters</c> row.
+/// operator; the worker never sets it). Every non-succeeded terminal job has a <c>dead_letters</c> row, except the
+/// interactive requests of the serve endpoint: their HTTP response is the report, so one whose engine run failed
+/// ends <c>failed</c> and one whose client went away ends <c>cancelled</c>, without a dead letter.
 /// </summary>
 public static class JobStatus
 {

@@ -71,6 +71,21 @@ public sealed class JobLedger(NpgsqlDataSource dataSource)
         }
     }
 
+    /// <summary>Ends a <c>running</c> job that will have no result and no dead letter with <paramref name="status"/>
+    /// (<c>failed</c> or <c>cancelled</c>): an interactive request of the serve endpoint whose engine run failed or
+    /// whose client went away (the HTTP response is its report). A job in any other status is left alone.</summary>
+    /// <returns>True when the row changed.</returns>
+    public async Task<bool> EndWithoutResultAsync(string jobId, string status, CancellationToken cancellationToken)
+    {
+        if (status is not (JobStatus.Failed or JobStatus.Cancelled))
+            throw new ArgumentOutOfRangeException(nameof(status), status, "only failed or cancelled end a job without a result");
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = new NpgsqlCommand("UPDATE jobs SET status = @status, finished_at = now() WHERE id = @id AND status = 'running'", connection);
+        cmd.Parameters.AddWithValue("status", status);
+        cmd.Parameters.AddWithValue("id", jobId);
+        return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
     /// <summary>Registers submitted jobs as <c>queued</c> (one transaction). Jobs whose id exists, or whose
     /// custom_id is taken in the dataset, are left alone (the worker judges them). Returns the rows added.</summary>
     public async Task<int> RegisterQueuedAsync(string dataset, IReadOnlyList<JobAdmission> jobs, CancellationToken cancellationToken)

@@ -163,7 +163,8 @@ public sealed class SubmitPromptJobConsumer(
         }
     }
 
-    internal static ResultRecord ToRecord(string jobId, JobCompletion c) => new()
+    /// <summary>The row of a completion as the result writer stores it (also for the serve endpoint's requests).</summary>
+    public static ResultRecord ToRecord(string jobId, JobCompletion c) => new()
     {
         JobId = jobId,
         Content = c.Content,

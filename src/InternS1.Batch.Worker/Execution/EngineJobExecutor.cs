@@ -40,6 +40,17 @@ public sealed class EngineJobExecutor(IGenerationEngine engine, JobPreparer prep
             return new JobOutcome.Rejected(EngineRejections.ToFailureReason(e.Reason), e.Message);
         }
 
+        return new JobOutcome.Completed(ToCompletion(job, prepared, result));
+    }
+
+    /// <summary>
+    /// The completion of a generated job: an aborted request (shutdown) throws <see cref="OperationCanceledException"/>,
+    /// an engine failure <see cref="TransientJobException"/>; otherwise the output is parsed (reasoning, content, tool
+    /// calls) and its tokens accounted. The one place a result becomes a <see cref="JobCompletion"/>, for jobs and for
+    /// the interactive requests of the serve endpoint alike.
+    /// </summary>
+    public JobCompletion ToCompletion(SubmitPromptJob job, PreparedJob prepared, EngineResult result)
+    {
         switch (result.FinishReason)
         {
             case FinishReason.Aborted:
@@ -56,7 +67,7 @@ public sealed class EngineJobExecutor(IGenerationEngine engine, JobPreparer prep
             FinishReason.Length => "length",
             _ => parsed.FinishReason,
         };
-        return new JobOutcome.Completed(new JobCompletion
+        return new JobCompletion
         {
             Content = parsed.Content,
             ReasoningContent = parsed.ReasoningContent,
@@ -78,6 +89,6 @@ public sealed class EngineJobExecutor(IGenerationEngine engine, JobPreparer prep
             QueueTime = result.QueueTime,
             PrefillTime = result.PrefillTime,
             DecodeTime = result.DecodeTime,
-        });
+        };
     }
 }

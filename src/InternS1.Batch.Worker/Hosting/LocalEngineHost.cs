@@ -18,7 +18,7 @@ namespace InternS1.Batch.Worker.Hosting;
 /// aborts the rest (their jobs are handed back) and ends the engine thread; the container then frees the model.
 /// Jobs that arrive while the model loads wait for <see cref="Ready"/>.
 /// </summary>
-internal sealed partial class LocalEngineHost(
+public sealed partial class LocalEngineHost(
     IModelRunnerFactory factory,
     IServiceProvider services,
     IOptions<EngineHostOptions> options,
@@ -36,6 +36,7 @@ internal sealed partial class LocalEngineHost(
     /// loading failed, is cancelled when the host stopped first.</summary>
     public Task<EngineJobExecutor> Ready => _ready.Task;
 
+    /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         try
@@ -57,6 +58,7 @@ internal sealed partial class LocalEngineHost(
         }
     }
 
+    /// <inheritdoc />
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (!_ready.Task.IsCompletedSuccessfully)

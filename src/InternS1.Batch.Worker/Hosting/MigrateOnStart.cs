@@ -7,8 +7,9 @@ using Microsoft.Extensions.Options;
 namespace InternS1.Batch.Worker.Hosting;
 
 /// <summary>Applies the EF Core migrations before the worker consumes, when <c>Worker:MigrateOnStart</c> is true.</summary>
-internal sealed class MigrateOnStart(SchemaMigrator migrator, IOptions<WorkerOptions> options, ILogger<MigrateOnStart> logger) : IHostedService
+public sealed class MigrateOnStart(SchemaMigrator migrator, IOptions<WorkerOptions> options, ILogger<MigrateOnStart> logger) : IHostedService
 {
+    /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (!options.Value.MigrateOnStart)
@@ -19,5 +20,6 @@ internal sealed class MigrateOnStart(SchemaMigrator migrator, IOptions<WorkerOpt
         await migrator.MigrateAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

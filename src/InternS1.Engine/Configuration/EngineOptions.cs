@@ -8,7 +8,7 @@ namespace InternS1.Engine.Configuration;
 /// The service's keys of the same section (how many jobs to hold, drain time, default max_new_tokens)
 /// belong to the worker that hosts the engine, not to the engine.
 /// </summary>
-public sealed class EngineOptions
+public sealed class EngineOptions : IValidatableObject
 {
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Engine";
@@ -48,6 +48,21 @@ public sealed class EngineOptions
     /// <summary>Caps the model's context length (max_position_embeddings) when set.</summary>
     [Range(2, int.MaxValue)]
     public int? MaxModelLength { get; set; }
+
+    /// <summary>Of <see cref="MaxNumSeqs"/>, sequence slots batch requests may not take, kept free for interactive
+    /// ones (<see cref="Requests.SchedulingClass.Interactive"/>). 0 = none. NOTE: the service sets it from
+    /// <c>Serve:ReservedSeqs</c> (the serve endpoint's option), not from this section.</summary>
+    [Range(0, 4095)]
+    public int ReservedInteractiveSeqs { get; set; }
+
+    /// <inheritdoc />
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (ReservedInteractiveSeqs >= MaxNumSeqs)
+            yield return new ValidationResult(
+                $"ReservedInteractiveSeqs ({ReservedInteractiveSeqs}) must be below MaxNumSeqs ({MaxNumSeqs}): batch work needs at least one slot (the serve endpoint sets it from Serve:ReservedSeqs)",
+                [nameof(ReservedInteractiveSeqs)]);
+    }
 
     /// <summary>Validates with the DataAnnotations rules; throws naming every bad setting (for callers without DI).</summary>
     /// <exception cref="ValidationException">A setting is out of range.</exception>

@@ -66,12 +66,13 @@ public sealed partial class EngineCore
 
     /// <summary>Checks a request against the engine's limits (<see cref="RequestValidator"/>) and admits it.</summary>
     /// <param name="arrivalTime">When the caller submitted it (queue time starts there); null = now.</param>
+    /// <param name="streamed">Report its new text after every step (the deltas of <see cref="Step"/>).</param>
     /// <exception cref="RequestRejectedException">It can never run; <see cref="RequestRejectedException.Reason"/> says why.</exception>
-    public void AddRequest(EngineRequest request, DateTimeOffset? arrivalTime = null)
+    public void AddRequest(EngineRequest request, DateTimeOffset? arrivalTime = null, bool streamed = false)
     {
         RequestValidator.Validate(request, Config);
         Scheduler.Add(request, arrivalTime);
-        _outputs.Add(request);
+        _outputs.Add(request, streamed);
     }
 
     /// <summary>Ends a request and frees its blocks; null when it is not live.</summary>
@@ -85,12 +86,13 @@ public sealed partial class EngineCore
     public IReadOnlyList<EngineResult> AbortAll() => Scheduler.AbortAll().Select(_outputs.Complete).ToArray();
 
     /// <summary>One step: schedule, execute, update, process outputs; returns the requests that ended.</summary>
-    public IReadOnlyList<EngineResult> Step()
+    /// <param name="deltas">Receives the new text of the streamed requests that go on; null = none wanted.</param>
+    public IReadOnlyList<EngineResult> Step(ICollection<EngineDelta>? deltas = null)
     {
         var schedule = Scheduler.Schedule();
         var output = Execute(schedule);
         var updates = Scheduler.Update(schedule, output);
-        return Record(schedule, _outputs.Process(updates, StopOnString));
+        return Record(schedule, _outputs.Process(updates, StopOnString, deltas));
     }
 
     /// <summary>Admits <paramref name="requests"/> and steps until all of them ended (benchmarks,

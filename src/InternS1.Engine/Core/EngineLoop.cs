@@ -9,7 +9,7 @@ namespace InternS1.Engine.Core;
 /// <summary>
 /// The engine as a service: one dedicated thread owns the <see cref="EngineCore"/> (and so the
 /// device) and steps it while work exists; any thread submits through a channel and awaits its
-/// own request's task. Cancelling a request's token aborts it and frees its blocks. Shut down with
+/// own request's task (and, streamed, reads its deltas). Cancelling a request's token aborts it and frees its blocks. Shut down with
 /// <see cref="DrainAsync"/> (stop admitting, let running requests finish, abort the rest) and dispose.
 /// </summary>
 public sealed partial class EngineLoop : IGenerationEngine, IDisposable, IAsyncDisposable
@@ -19,6 +19,8 @@ public sealed partial class EngineLoop : IGenerationEngine, IDisposable, IAsyncD
     private readonly TimeProvider _time;
     private readonly Channel<Command> _commands = Channel.CreateUnbounded<Command>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<string, Pending> _pending = new(StringComparer.Ordinal);
+    private readonly List<EngineDelta> _stepDeltas = [];
+    private int _numStreamed;
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly object _startLock = new();
     private Thread? _thread;
@@ -56,14 +58,24 @@ public sealed partial class EngineLoop : IGenerationEngine, IDisposable, IAsyncD
     }
 
     /// <inheritdoc />
-    public Task<EngineResult> GenerateAsync(EngineRequest request, CancellationToken cancellationToken = default)
+    public Task<EngineResult> GenerateAsync(EngineRequest request, CancellationToken cancellationToken = default) =>
+        Submit(request, null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<EngineResult> GenerateStreamingAsync(EngineRequest request, ChannelWriter<EngineDelta> deltas, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(deltas);
+        return Submit(request, deltas, cancellationToken);
+    }
+
+    private Task<EngineResult> Submit(EngineRequest request, ChannelWriter<EngineDelta>? deltas, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (_disposed) return Task.FromException<EngineResult>(new ObjectDisposedException(nameof(EngineLoop)));
         if (cancellationToken.IsCancellationRequested) return Task.FromCanceled<EngineResult>(cancellationToken);
         if (_draining) return Task.FromResult(AbortedBeforeStart(request));
 
-        var pending = new Pending(request, _time.GetUtcNow(), cancellationToken);
+        var pending = new Pending(request, _time.GetUtcNow(), cancellationToken, deltas);
         if (cancellationToken.CanBeCanceled)
             pending.Registration = cancellationToken.Register(() => _commands.Writer.TryWrite(new Command.Cancel(pending)));
         if (!_commands.Writer.TryWrite(new Command.Submit(pending)))
@@ -130,6 +142,7 @@ public sealed partial class EngineLoop : IGenerationEngine, IDisposable, IAsyncD
             LogLoopFailed(ex);
             foreach (var p in _pending.Values) p.Completion.TrySetException(ex);
             _pending.Clear();
+            _numStreamed = 0;
         }
         finally
         {
@@ -141,9 +154,11 @@ public sealed partial class EngineLoop : IGenerationEngine, IDisposable, IAsyncD
     private void StepOnce()
     {
         IReadOnlyList<EngineResult> results;
+        _stepDeltas.Clear();
         try
         {
-            results = _core.Step();
+            // NOTE: deltas are collected only while a streamed request is pending: the batch path computes none.
+            results = _core.Step(_numStreamed > 0 ? _stepDeltas : null);
         }
         catch (Exception ex)
         {
@@ -152,7 +167,13 @@ public sealed partial class EngineLoop : IGenerationEngine, IDisposable, IAsyncD
             foreach (var p in _pending.Values) p.Completion.TrySetException(ex);
             _pending.Clear();
             _core.AbortAll();
+            _numStreamed = 0;
             return;
+        }
+        // Deltas first: a request's last delta is written before its task completes.
+        foreach (var delta in _stepDeltas)
+        {
+            if (_pending.TryGetValue(delta.RequestId, out var p)) p.Deltas?.TryWrite(delta);
         }
         Complete(results);
     }
@@ -175,8 +196,9 @@ public sealed partial class EngineLoop : IGenerationEngine, IDisposable, IAsyncD
                 {
                     try
                     {
-                        _core.AddRequest(p.Request, p.ArrivalTime);
+                        _core.AddRequest(p.Request, p.ArrivalTime, streamed: p.Deltas is not null);
                         _pending[p.Request.RequestId] = p;
+                        if (p.Deltas is not null) _numStreamed++;
                     }
                     catch (RequestRejectedException ex)
                     {
@@ -200,7 +222,7 @@ public sealed partial class EngineLoop : IGenerationEngine, IDisposable, IAsyncD
     {
         if (abort)
         {
-            _pending.Remove(p.Request.RequestId);
+            Forget(p);
             _core.AbortRequest(p.Request.RequestId);
         }
         p.Registration.Dispose();
@@ -211,10 +233,16 @@ public sealed partial class EngineLoop : IGenerationEngine, IDisposable, IAsyncD
     {
         foreach (var result in results)
         {
-            if (!_pending.Remove(result.RequestId, out var p)) continue;
+            if (!_pending.TryGetValue(result.RequestId, out var p)) continue;
+            Forget(p);
             p.Registration.Dispose();
             p.Completion.TrySetResult(result);
         }
+    }
+
+    private void Forget(Pending p)
+    {
+        if (_pending.Remove(p.Request.RequestId) && p.Deltas is not null) _numStreamed--;
     }
 
     private void CompleteDrain()
@@ -246,8 +274,10 @@ public sealed partial class EngineLoop : IGenerationEngine, IDisposable, IAsyncD
     [LoggerMessage(Level = LogLevel.Critical, Message = "Engine loop stopped by an unexpected error")]
     private partial void LogLoopFailed(Exception exception);
 
-    private sealed class Pending(EngineRequest request, DateTimeOffset arrivalTime, CancellationToken cancellationToken)
+    private sealed class Pending(EngineRequest request, DateTimeOffset arrivalTime, CancellationToken cancellationToken,
+        ChannelWriter<EngineDelta>? deltas)
     {
+        public ChannelWriter<EngineDelta>? Deltas { get; } = deltas;
         public EngineRequest Request { get; } = request;
         public DateTimeOffset ArrivalTime { get; } = arrivalTime;
         public CancellationToken CancellationToken { get; } = cancellationToken;

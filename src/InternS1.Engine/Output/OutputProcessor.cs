@@ -8,7 +8,8 @@ namespace InternS1.Engine.Output;
 /// per request, fed each step's new token; the request's stop strings watched on that text; and the
 /// <see cref="EngineResult"/> of every request that ended (text with special tokens kept, without a final
 /// stop token, cut before a matched stop string). A stop string ends the request in the scheduler through
-/// the callback given to <see cref="Process"/>. Single-threaded: only the engine thread calls it.
+/// the callback given to <see cref="Process"/>. For a streamed request it also reports each step's new text as an
+/// <see cref="EngineDelta"/> (nothing is computed for the others). Single-threaded: only the engine thread calls it.
 /// </summary>
 public sealed class OutputProcessor
 {
@@ -22,18 +23,23 @@ public sealed class OutputProcessor
     public int NumRequests => _requests.Count;
 
     /// <summary>Starts the output state of an admitted request.</summary>
-    public void Add(EngineRequest request)
+    /// <param name="request">The request.</param>
+    /// <param name="streamed">Report its new text after every step (<see cref="Process"/>'s deltas).</param>
+    public void Add(EngineRequest request, bool streamed = false)
     {
         ArgumentNullException.ThrowIfNull(request);
-        _requests.Add(request.RequestId, new RequestOutputState(_decoder.CreateDetokenizer(), request.Sampling.StopStrings));
+        _requests.Add(request.RequestId, new RequestOutputState(_decoder.CreateDetokenizer(), request.Sampling.StopStrings, streamed));
     }
 
     /// <summary>Applies one step's scheduler outputs, in order.</summary>
     /// <param name="outputs">What <see cref="Scheduler.Update"/> reported.</param>
     /// <param name="stop">Ends a running request whose stop string matched (in the scheduler, with
     /// <see cref="FinishReason.Stop"/>) and returns how it ended.</param>
+    /// <param name="deltas">Receives the new text of streamed requests that got a token and go on (an ended request's
+    /// remaining text is in its result); null = report none.</param>
     /// <returns>The results of the requests that ended.</returns>
-    public IReadOnlyList<EngineResult> Process(IReadOnlyList<SequenceOutput> outputs, Func<string, SequenceFinish> stop)
+    public IReadOnlyList<EngineResult> Process(IReadOnlyList<SequenceOutput> outputs, Func<string, SequenceFinish> stop,
+        ICollection<EngineDelta>? deltas = null)
     {
         ArgumentNullException.ThrowIfNull(outputs);
         ArgumentNullException.ThrowIfNull(stop);
@@ -50,6 +56,8 @@ public sealed class OutputProcessor
                 finish ??= stop(output.RequestId);
             if (finish is not null)
                 (results ??= []).Add(Complete(state, finish, stopString));
+            else if (deltas is not null && state.Streamed && output.NewTokenId is not null)
+                deltas.Add(new EngineDelta(output.RequestId, state.TakeDelta(), state.NumTokens));
         }
         return results ?? [];
     }

@@ -14,8 +14,12 @@ public sealed record EngineRequest
 
     public required SamplingParams Sampling { get; init; }
 
-    /// <summary>Higher is scheduled first; ties go by arrival.</summary>
+    /// <summary>Higher is scheduled first within a <see cref="SchedulingClass"/>; ties go by arrival.</summary>
     public int Priority { get; init; }
+
+    /// <summary>Interactive requests go ahead of every batch request and may preempt batch sequences
+    /// (see <see cref="Requests.SchedulingClass"/>). Default <see cref="SchedulingClass.Batch"/>.</summary>
+    public SchedulingClass SchedulingClass { get; init; } = SchedulingClass.Batch;
 
     /// <summary>A running sequence past this instant ends with <see cref="FinishReason.Deadline"/>.</summary>
     public DateTimeOffset? Deadline { get; init; }

@@ -14,4 +14,11 @@ public interface IGenerationEngine
     /// <exception cref="RequestRejectedException">The request can never run (e.g. prompt larger
     /// than the KV budget or the model context); the message names the reason.</exception>
     Task<EngineResult> GenerateAsync(EngineRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Runs one request to completion like <see cref="GenerateAsync"/> and writes its text to
+    /// <paramref name="deltas"/> as it is generated (one <see cref="EngineDelta"/> per token; the writer is not
+    /// completed). Every delta is written before the task completes; the deltas are a prefix of the result's
+    /// <see cref="EngineResult.OutputText"/>. An engine that cannot stream writes nothing and returns the result.</summary>
+    Task<EngineResult> GenerateStreamingAsync(EngineRequest request, System.Threading.Channels.ChannelWriter<EngineDelta> deltas,
+        CancellationToken cancellationToken = default) => GenerateAsync(request, cancellationToken);
 }

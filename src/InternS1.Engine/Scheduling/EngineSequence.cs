@@ -23,6 +23,7 @@ internal sealed class EngineSequence
 
     public EngineRequest Request { get; }
     public string Id => Request.RequestId;
+    public bool IsInteractive => Request.SchedulingClass == SchedulingClass.Interactive;
     public long ArrivalOrder { get; }
     public DateTimeOffset ArrivalTime { get; }
     public int NumPromptTokens { get; }

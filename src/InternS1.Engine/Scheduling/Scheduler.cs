@@ -9,13 +9,15 @@ namespace InternS1.Engine.Scheduling;
 /// builds one step under the budgets: running decodes first, then running prefills, then waiting
 /// requests by priority and arrival, prefills chunked to the token budget and cut before media
 /// runs past the encoder budget. When KV blocks run out, the lowest-priority, latest-arrived
-/// running sequence is preempted (its blocks freed, recomputed later). <see cref="Update"/> applies
+/// running sequence is preempted (its blocks freed, recomputed later). Interactive requests
+/// (<see cref="SchedulingClass.Interactive"/>) go first at each stage and preempt batch sequences to get a slot or
+/// blocks (<c>Scheduler.Admission.cs</c>). <see cref="Update"/> applies
 /// the runner's output: appends sampled tokens, registers full blocks in the prefix cache and
 /// finishes sequences on token-level ends (a stop token, MaxNewTokens, the longest sequence); text and
 /// stop strings are the <see cref="Output.OutputProcessor"/>'s. It trusts its requests: they are
 /// checked at admission (<see cref="RequestValidator"/>). Single-threaded: only the engine thread calls it.
 /// </summary>
-public sealed class Scheduler
+public sealed partial class Scheduler
 {
     private readonly Dictionary<string, EngineSequence> _live = new(StringComparer.Ordinal);
     private readonly SortedSet<EngineSequence> _waiting = new(WaitingOrder.Instance);
@@ -69,7 +71,7 @@ public sealed class Scheduler
             throw new RequestRejectedException(RejectionReason.InvalidField, $"Request '{request.RequestId}' is already running in this engine.");
         var seq = new EngineSequence(request, _nextArrival++, arrivalTime ?? _time.GetUtcNow());
         _live.Add(seq.Id, seq);
-        _waiting.Add(seq);
+        AddWaiting(seq);
     }
 
     /// <summary>Ends a request at once with <paramref name="reason"/> (an abort, or a stop string the output
@@ -96,59 +98,46 @@ public sealed class Scheduler
         _tokenBudget = Config.MaxNumBatchedTokens;
         _tileBudget = Config.MaxEncoderTilesPerStep;
         var plans = new List<ChunkPlan>();
-        var preempted = false;
 
-        // 1. Running sequences: decodes first, then chunked prefills already under way.
-        var running = _running.Where(s => s.NumRemainingTokens == 1).Concat(_running.Where(s => s.NumRemainingTokens > 1)).ToList();
-        foreach (var seq in running)
+        // 1. Running sequences: decodes first, then interactive prefills already under way.
+        var preempted = ScheduleRunning(_running.Where(s => s.NumRemainingTokens == 1).ToList(), plans);
+        preempted |= ScheduleRunning(_running.Where(s => s.IsInteractive && s.NumRemainingTokens > 1).ToList(), plans);
+
+        // 2. Waiting interactive requests, preempting batch sequences for slots or KV blocks.
+        DeferredForPrefix = 0;
+        preempted |= AdmitWaiting(interactive: true, plans, now);
+
+        // 3. Batch prefills already under way.
+        preempted |= ScheduleRunning(_running.Where(s => !s.IsInteractive && s.NumRemainingTokens > 1).ToList(), plans);
+
+        // 4. Waiting batch requests by priority then arrival; none while this step had to preempt.
+        if (!preempted) AdmitWaiting(interactive: false, plans, now);
+
+        return BuildOutput(plans);
+    }
+
+    /// <summary>Plans a chunk for each of <paramref name="sequences"/> (running ones, in order) while the token
+    /// budget lasts; when KV blocks run out, preempts the lowest running sequence (<see cref="WaitingOrder.Victim"/>),
+    /// possibly the one being planned. True when it preempted.</summary>
+    private bool ScheduleRunning(List<EngineSequence> sequences, List<ChunkPlan> plans)
+    {
+        var preempted = false;
+        foreach (var seq in sequences)
         {
             if (_tokenBudget == 0) break;
-            if (seq.Status != SequenceStatus.Running) continue; // preempted earlier in this loop
+            if (seq.Status != SequenceStatus.Running) continue; // preempted earlier in this step
             var plan = FitChunk(seq, seq.NumComputedTokens);
             if (plan is null) continue;
             while (!KvCache.AllocateSlots(seq.Id, seq.NumComputedTokens, plan.NumNewTokens))
             {
-                var victim = _running.OrderBy(s => s.Request.Priority).ThenByDescending(s => s.ArrivalOrder).First();
+                var victim = WaitingOrder.Victim(_running)!;
                 Preempt(victim, plans);
                 preempted = true;
                 if (victim == seq) { plan = null; break; }
             }
             if (plan is not null) Take(plan, plans);
         }
-
-        // 2. Waiting sequences by priority then arrival; none while this step had to preempt.
-        //    A sequence whose next uncached block is being computed by a running one waits for it
-        //    (vLLM would compute the shared prefix again for every job admitted before it is cached).
-        var inFlight = Config.EnablePrefixCaching && !preempted && _waiting.Count > 0 ? InFlightBlocks() : null;
-        var deferred = new List<EngineSequence>();
-        while (!preempted && _waiting.Count > 0 && _running.Count < Config.MaxNumSeqs && _tokenBudget > 0)
-        {
-            var seq = _waiting.Min!;
-            var hashes = seq.BlockHashes(Config.BlockSize);
-            var prefix = KvCache.FindCachedPrefix(hashes, seq.NumTokens);
-            if (inFlight is not null && prefix.Count < (seq.NumTokens - 1) / Config.BlockSize && inFlight.Contains(hashes[prefix.Count]))
-            {
-                _waiting.Remove(seq);
-                deferred.Add(seq);
-                continue;
-            }
-            var numCached = prefix.Count * Config.BlockSize;
-            var plan = FitChunk(seq, numCached);
-            if (plan is null || !KvCache.AllocateSlots(seq.Id, numCached, plan.NumNewTokens, prefix)) break;
-            inFlight?.UnionWith(hashes.Skip(prefix.Count));
-            KvCache.RecordPrefixLookup(seq.NumTokens, numCached);
-            _waiting.Remove(seq);
-            _running.Add(seq);
-            seq.Status = SequenceStatus.Running;
-            seq.NumComputedTokens = numCached;
-            if (seq.NumPreemptions == 0) seq.NumCachedTokens = numCached;
-            seq.FirstScheduledTime ??= now;
-            Take(plan, plans);
-        }
-        foreach (var seq in deferred) _waiting.Add(seq);
-        DeferredForPrefix = deferred.Count;
-
-        return BuildOutput(plans);
+        return preempted;
     }
 
     /// <summary>Waiting sequences that the last <see cref="Schedule"/> held back because a running
@@ -264,13 +253,13 @@ public sealed class Scheduler
             plans.RemoveAt(index);
         }
         KvCache.Free(victim.Id);
-        _running.Remove(victim);
+        Leave(victim);
         victim.Status = SequenceStatus.Waiting;
         victim.NumComputedTokens = 0;
         victim.EncodedMedia.Clear();
         victim.NumPreemptions++;
         NumPreemptions++;
-        _waiting.Add(victim);
+        AddWaiting(victim);
     }
 
     private SchedulerOutput BuildOutput(List<ChunkPlan> plans)
@@ -306,8 +295,7 @@ public sealed class Scheduler
     private SequenceFinish Finish(EngineSequence seq, FinishReason reason, bool stoppedOnToken = false, string? error = null)
     {
         var wasScheduled = seq.FirstScheduledTime is not null;
-        if (seq.Status == SequenceStatus.Running) _running.Remove(seq);
-        else if (seq.Status == SequenceStatus.Waiting) _waiting.Remove(seq);
+        Leave(seq);
         KvCache.Free(seq.Id);
         seq.Status = SequenceStatus.Finished;
         _live.Remove(seq.Id);

@@ -13,6 +13,8 @@ namespace InternS1.Engine.Scheduling;
 /// <param name="MaxEncoderTilesPerStep">Most media tiles encoded per step.</param>
 /// <param name="MaxModelLength">The model context (prompt + output) in tokens.</param>
 /// <param name="VocabSize">Valid token ids are [0, VocabSize).</param>
+/// <param name="ReservedInteractiveSeqs">Of <paramref name="MaxNumSeqs"/>, slots batch sequences may not take
+/// (kept free for interactive requests). 0 = none.</param>
 public sealed record SchedulerConfig(
     int MaxNumSeqs,
     int MaxNumBatchedTokens,
@@ -21,8 +23,12 @@ public sealed record SchedulerConfig(
     bool EnablePrefixCaching,
     int MaxEncoderTilesPerStep,
     int MaxModelLength,
-    int VocabSize)
+    int VocabSize,
+    int ReservedInteractiveSeqs = 0)
 {
+    /// <summary>Most batch sequences running at once: <see cref="MaxNumSeqs"/> less the reserved slots.</summary>
+    public int MaxNumBatchSeqs => Math.Max(0, MaxNumSeqs - ReservedInteractiveSeqs);
+
     /// <summary>Tokens the KV pool can hold.</summary>
     public int KvCapacityTokens => NumBlocks * BlockSize;
 
@@ -38,5 +44,6 @@ public sealed record SchedulerConfig(
         options.EnablePrefixCaching,
         options.MaxEncoderTilesPerStep,
         KvCacheSizing.MaxSequenceLength(options, model),
-        model.VocabSize);
+        model.VocabSize,
+        options.ReservedInteractiveSeqs);
 }

@@ -18,8 +18,9 @@ public sealed class EngineHarness
     public EngineCore Core { get; }
 
     public static EngineOptions Options(int maxNumSeqs = 8, int maxBatchedTokens = 32, int blockSize = 4, int blocks = 64,
-        bool prefixCaching = true, int encoderTiles = 32) => new()
+        bool prefixCaching = true, int encoderTiles = 32, int reservedInteractive = 0) => new()
     {
+        ReservedInteractiveSeqs = reservedInteractive,
         MaxNumSeqs = maxNumSeqs,
         MaxNumBatchedTokens = maxBatchedTokens,
         BlockSize = blockSize,
@@ -37,7 +38,7 @@ public sealed class EngineHarness
 
     public static EngineRequest Request(string id, IReadOnlyList<int> prompt, int maxNewTokens = 64, long seed = 0,
         int priority = 0, DateTimeOffset? deadline = null, IReadOnlyList<string>? stopStrings = null, bool ignoreEos = false,
-        string? salt = null, IReadOnlyList<MultimodalInput>? media = null) => new()
+        string? salt = null, IReadOnlyList<MultimodalInput>? media = null, SchedulingClass schedulingClass = SchedulingClass.Batch) => new()
     {
         RequestId = id,
         PromptTokenIds = prompt,
@@ -51,6 +52,7 @@ public sealed class EngineHarness
             IgnoreEos = ignoreEos,
         },
         Priority = priority,
+        SchedulingClass = schedulingClass,
         Deadline = deadline,
         CacheSalt = salt,
         MultimodalInputs = media ?? [],

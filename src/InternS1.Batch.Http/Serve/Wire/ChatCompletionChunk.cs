@@ -1,0 +1,28 @@
+using System.Text.Json.Serialization;
+using InternS1.Batch.Contracts.Batch;
+
+namespace InternS1.Batch.Http.Serve.Wire;
+
+/// <summary>One server-sent event of a streamed request (<c>chat.completion.chunk</c>): a delta of the one choice,
+/// or, last and only with <c>stream_options.include_usage</c>, no choice and the usage.</summary>
+public sealed record ChatCompletionChunk
+{
+    [JsonPropertyName("id")]
+    public required string Id { get; init; }
+
+    [JsonPropertyName("object")]
+    public string Object { get; init; } = "chat.completion.chunk";
+
+    [JsonPropertyName("created")]
+    public long Created { get; init; }
+
+    [JsonPropertyName("model")]
+    public required string Model { get; init; }
+
+    [JsonPropertyName("choices")]
+    public required IReadOnlyList<ChunkChoice> Choices { get; init; }
+
+    [JsonPropertyName("usage")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public CompletionUsage? Usage { get; init; }
+}

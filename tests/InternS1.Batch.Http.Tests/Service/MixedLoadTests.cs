@@ -1,0 +1,65 @@
+using System.Text.Json.Nodes;
+using InternS1.Batch.Http.Tests.Infrastructure;
+using InternS1.Batch.Tests.Infrastructure;
+using OpenAI.Chat;
+
+namespace InternS1.Batch.Http.Tests.Service;
+
+/// <summary>
+/// The endpoint inside the worker (<c>interns1 worker</c> with <c>Serve:Urls</c>): a 64-job batch with long outputs
+/// fills every sequence slot, then 8 interactive requests arrive. They preempt batch sequences and all finish while
+/// the batch is still running (ordering and completion are asserted, not timings: <c>bench serve</c> measures those);
+/// every batch job still ends exactly once, on its first delivery.
+/// </summary>
+[Trait("Category", "Service")]
+public sealed class MixedLoadTests
+{
+    private const int BatchJobs = 64, Slots = 16, Interactive = 8, BatchTokens = 48;
+
+    [Fact]
+    public async Task Interactive_requests_finish_ahead_of_a_running_batch_and_every_batch_job_still_ends_once()
+    {
+        await using var host = await ServeHost.StartAsync("t_mixed", new Dictionary<string, string?>
+        {
+            ["Engine:MaxNumSeqs"] = Slots.ToString(),
+            ["Engine:MaxModelLength"] = "4096",
+        }, worker: true);
+        const string ds = "mixed-batch";
+        for (var i = 0; i < BatchJobs; i++)
+        {
+            var job = Jobs.Text($"batch-{i:00}", ds, $"c{i:00}", $"Write essay number {i} on the chemistry of water.");
+            job["sampling"] = new JsonObject { ["max_new_tokens"] = BatchTokens, ["seed"] = i };
+            await Broker.PublishRawAsync(host.Queue!, job.ToJsonString());
+        }
+        await MetricsScrape.UntilAsync(host.BaseUrl + "/metrics", m => m.GetValueOrDefault("interns1_engine_running") >= Slots, TimeSpan.FromMinutes(2));
+
+        var chat = host.Client().GetChatClient("intern-s1");
+        var options = new ChatCompletionOptions { MaxOutputTokenCount = 4 };
+#pragma warning disable SCME0001
+        options.Patch.Set("$.enable_thinking"u8, false);
+#pragma warning restore SCME0001
+        var answers = await Task.WhenAll(Enumerable.Range(0, Interactive).Select(i =>
+            chat.CompleteChatAsync([new UserChatMessage($"Quick question {i}: what is H2O?")], options)));
+        var batchDone = await BatchResultsAsync(host, ds);
+
+        Assert.True(batchDone < BatchJobs, $"all {Interactive} interactive requests ended while the batch ran ({batchDone} of {BatchJobs} jobs done)");
+        Assert.All(answers, a => Assert.InRange(a.Value.Usage.OutputTokenCount, 1, 4));
+        var metrics = MetricsScrape.Parse(await host.Http().GetStringAsync("/metrics"));
+        Assert.True(metrics.GetValueOrDefault("interns1_engine_preemptions_total") > 0, "interactive requests took slots from batch sequences");
+        Assert.Equal(Interactive, await Database.CountAsync(host.ConnectionString,
+            "SELECT count(*) FROM jobs j JOIN results r ON r.job_id = j.id WHERE j.dataset = 'interactive' AND j.status = 'succeeded'"));
+
+        await TestServices.WaitUntilAsync(async () => await BatchResultsAsync(host, ds) == BatchJobs, TimeSpan.FromMinutes(5),
+            async () => $"{await BatchResultsAsync(host, ds)} of {BatchJobs} batch results");
+        var jobs = await Database.RowsAsync(host.ConnectionString,
+            "SELECT j.status, j.attempts, u.completion_tokens FROM jobs j JOIN token_usage u ON u.job_id = j.id WHERE j.dataset = @ds", ("ds", ds));
+        Assert.Equal(BatchJobs, jobs.Count);
+        Assert.All(jobs, j => Assert.Equal(("succeeded", 1), ((string)j[0]!, (int)j[1]!)));
+        Assert.All(jobs, j => Assert.InRange((int)j[2]!, 1, BatchTokens));
+        Assert.Equal(0, await Database.CountAsync(host.ConnectionString, "SELECT count(*) FROM dead_letters"));
+        Assert.Equal(BatchJobs + Interactive, await Database.CountAsync(host.ConnectionString, "SELECT count(*) FROM results"));
+    }
+
+    private static Task<long> BatchResultsAsync(ServeHost host, string ds) => Database.CountAsync(host.ConnectionString,
+        "SELECT count(*) FROM results r JOIN jobs j ON j.id = r.job_id WHERE j.dataset = @ds", ("ds", ds));
+}
