@@ -22,7 +22,7 @@ public static class ServeBenchCommand
         var json = new Option<FileInfo?>("--json") { Description = "Also write the results as one JSON object to this file" };
         var quick = new Option<bool>("--quick") { Description = "A small batch and two interactive requests (seconds)" };
         var dtype = new Option<string>("--dtype") { Description = "Compute dtype: auto (as the worker resolves it), float32 or bfloat16", DefaultValueFactory = _ => "auto" };
-        var threads = new Option<int>("--threads") { Description = "Torch CPU threads, 0 = all processors", DefaultValueFactory = _ => 1 };
+        var threads = new Option<int>("--threads") { Description = "Torch CPU threads, 0 = all processors", DefaultValueFactory = _ => 0 };
         var command = new Command("serve", "Benchmark interactive requests ahead of batch work: TTFT and tokens/s idle vs under load, batch throughput")
             { json, quick, dtype, threads };
         command.SetAction(async (parse, cancellationToken) =>
