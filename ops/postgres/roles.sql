@@ -36,7 +36,9 @@ FROM pg_auth_members m
 JOIN pg_roles g ON g.oid = m.roleid
 JOIN pg_roles u ON u.oid = m.member
 WHERE (u.rolname = :'worker' AND g.rolname <> 'interns1_app') OR u.rolname = :'owner' \gexec
-SELECT format('GRANT interns1_app TO %I', :'worker') \gexec
+SELECT format('GRANT interns1_app TO %I', :'worker')
+WHERE NOT EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member
+                  WHERE g.rolname = 'interns1_app' AND u.rolname = :'worker') \gexec
 
 SELECT format('CREATE DATABASE %I OWNER %I', :'database', :'owner')
 WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = :'database') \gexec
