@@ -72,7 +72,10 @@ public class DatabaseRoleTests
 
         // What it is there for: the DML of the pipeline, and reading the migration history.
         await Database.ExecuteAsync(worker, "INSERT INTO datasets (name) VALUES ('w'); UPDATE datasets SET name = 'w2' WHERE name = 'w'; DELETE FROM datasets WHERE name = 'w2'");
-        Assert.Equal(3, await Database.CountAsync(worker, "SELECT count(*) FROM \"__EFMigrationsHistory\""));
+        // NOTE: compared with the owner's count, not a constant, so later migrations of other branches do not break it.
+        var history = await Database.CountAsync(env.ConnectionString, "SELECT count(*) FROM \"__EFMigrationsHistory\"");
+        Assert.True(history >= 3, $"{history} migrations applied");
+        Assert.Equal(history, await Database.CountAsync(worker, "SELECT count(*) FROM \"__EFMigrationsHistory\""));
         var self = (await Database.RowsAsync(worker,
             "SELECT rolsuper, rolcreaterole, rolcreatedb, rolbypassrls, rolreplication FROM pg_roles WHERE rolname = current_user")).Single();
         Assert.All(self, attribute => Assert.Equal(false, attribute));
