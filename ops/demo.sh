@@ -54,7 +54,8 @@ say "status"
 "${CLI[@]}" status --dataset "$DATASET"
 
 say "results and token accounting (PostgreSQL: results + token_usage; the tiny model's text is noise)"
-PGPASSWORD=${INTERNS1_PG_PASSWORD:-interns1} psql -h 127.0.0.1 -p "${INTERNS1_PG_PORT:-55432}" -U "${INTERNS1_PG_USER:-interns1}" \
+# As the worker's role (it reads every table; the dashboard role would see only the views without text).
+PGPASSWORD=${INTERNS1_PG_WORKER_PASSWORD:-interns1_worker} psql -h 127.0.0.1 -p "${INTERNS1_PG_PORT:-55432}" -U "${INTERNS1_PG_WORKER:-interns1_worker}" \
   -d "${INTERNS1_PG_DATABASE:-interns1}" -P pager=off -v ds="$DATASET" <<'SQL'
 
   SELECT j.custom_id, r.finish_reason, u.prompt_tokens AS prompt, u.image_tokens AS image, u.video_tokens AS video,

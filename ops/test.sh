@@ -5,6 +5,9 @@
 # 3. validates docker-compose.yml offline (Debian's docker-compose 1.29, installed if missing)
 # 4. builds and runs `dotnet test` on InternS1.Batch.sln, printing "N passed, N failed, N skipped".
 # Extra arguments go to `dotnet test` (e.g. --filter "Category!=Service").
+# The tests find the services through the ops/services.sh variables (INTERNS1_PG_PORT, INTERNS1_PG_OWNER,
+# INTERNS1_PG_WORKER, INTERNS1_RABBIT_PORT, INTERNS1_RABBIT_MGMT_PORT, INTERNS1_STATE_DIR, ...): export them to run
+# the suite against services started elsewhere with the same variables.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1

@@ -1,10 +1,13 @@
-using System.Net.Sockets;
 using Npgsql;
 
 namespace InternS1.Batch.Storage;
 
 /// <summary>Decides whether a database exception may pass if the operation is tried again
-/// (server unreachable, restarting, shutting down, out of connections, serialization conflicts).</summary>
+/// (server unreachable, restarting, shutting down, out of connections, serialization conflicts).
+/// Only faults that come from the database client count: Npgsql wraps its own socket, stream and timeout
+/// failures in an <see cref="NpgsqlException"/> (with <c>IsTransient</c>), so a bare <see cref="IOException"/>,
+/// <c>SocketException</c> or <see cref="TimeoutException"/> comes from somewhere else (a media download, a file)
+/// and is not a database fault.</summary>
 public static class TransientDatabaseErrors
 {
     private static readonly HashSet<string> TransientSqlStates =
@@ -26,10 +29,9 @@ public static class TransientDatabaseErrors
                 case PostgresException pg:
                     return TransientSqlStates.Contains(pg.SqlState);
                 case NpgsqlException { IsTransient: true }:
-                case TimeoutException:
-                case SocketException:
-                case IOException:
                     return true;
+                case NpgsqlException:
+                    return false;
             }
         }
         return false;

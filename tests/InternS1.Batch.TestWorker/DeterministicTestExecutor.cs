@@ -15,7 +15,8 @@ namespace InternS1.Batch.TestWorker;
 /// answer, reasoning_tokens = 0 (1 when enable_thinking). It also plays the executor's failure roles:
 /// a media <c>path</c> that does not exist under <see cref="MediaRoot"/> -> <c>media_unreadable</c>; more than
 /// <see cref="ContextWords"/> prompt tokens -> <c>prompt_too_long</c>; metadata <c>{"test":"transient"}</c>
-/// -> <see cref="TransientJobException"/> every time.
+/// -> <see cref="TransientJobException"/> every time; metadata <c>{"test":"cut-short"}</c> -> the
+/// <see cref="IOException"/> of a media server that closes the connection before the body ends.
 /// </summary>
 public sealed class DeterministicTestExecutor : IPromptJobExecutor
 {
@@ -45,6 +46,8 @@ public sealed class DeterministicTestExecutor : IPromptJobExecutor
         }
         if (job.Metadata?.TryGetValue("test", out var test) == true && test.ValueKind == System.Text.Json.JsonValueKind.String && test.GetString() == "transient")
             throw new TransientJobException("test: simulated engine out of memory");
+        if (job.Metadata?.TryGetValue("test", out var cut) == true && cut.ValueKind == System.Text.Json.JsonValueKind.String && cut.GetString() == "cut-short")
+            throw new IOException("test: the response ended prematurely (the media server closed the connection after 1000 of 5000 bytes)");
         if (Delay > TimeSpan.Zero)
             await Task.Delay(Delay, cancellationToken);
 

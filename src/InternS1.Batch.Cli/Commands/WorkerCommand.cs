@@ -36,7 +36,7 @@ public static class WorkerCommand
                 await host.RunAsync(ct);
                 return 0;
             }
-            catch (Exception ex) when (ex is WorkerCompositionException or OptionsValidationException or InvalidOperationException)
+            catch (Exception ex) when (ex is WorkerCompositionException or WorkerStartupException or OptionsValidationException or InvalidOperationException)
             {
                 Console.Error.WriteLine($"interns1 worker: {ex.Message}");
                 return 2;

@@ -53,11 +53,13 @@ public sealed class ScratchDatabase : IAsyncDisposable
                 await drop.ExecuteNonQueryAsync().ConfigureAwait(false);
                 return;
             }
-            catch (Exception ex) when (attempt < 5)
+            catch (Exception ex) when (attempt < 10)
             {
-                // NOTE: concurrent CREATE/DROP DATABASE in other tests can make one of them fail briefly.
+                // NOTE: concurrent CREATE/DROP DATABASE in other tests can make one of them fail briefly, and the owner
+                // may not terminate the sessions of another role (42501: a worker connected as its own role): those end
+                // when the worker's pool closes, so the drop waits for them rather than asking for more rights.
                 Console.Error.WriteLine($"drop of scratch database {Name} failed (attempt {attempt}): {ex.Message}");
-                await Task.Delay(200 * attempt).ConfigureAwait(false);
+                await Task.Delay(300 * attempt).ConfigureAwait(false);
             }
             catch (Exception ex)
             {

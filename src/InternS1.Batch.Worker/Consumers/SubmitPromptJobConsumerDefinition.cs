@@ -1,4 +1,3 @@
-using InternS1.Batch.Storage;
 using InternS1.Batch.Worker.Execution;
 using InternS1.Batch.Worker.Hosting;
 using InternS1.Batch.Worker.Options;
@@ -11,8 +10,8 @@ namespace InternS1.Batch.Worker.Consumers;
 /// <summary>
 /// Endpoint of <see cref="SubmitPromptJobConsumer"/>: the durable quorum queue <c>Worker:QueueName</c>,
 /// prefetch <c>Worker:PrefetchCount</c>, concurrency <c>Worker:ConcurrentMessageLimit</c>, and an
-/// in-memory retry at <c>Worker:RetryIntervals</c> for transient faults only
-/// (<see cref="TransientJobException"/> and transient database errors).
+/// in-memory retry at <c>Worker:RetryIntervals</c> for transient faults only, classified by origin
+/// (<see cref="TransientFaults"/>: <see cref="TransientJobException"/>, transient database and broker faults).
 /// NOTE: in-memory retry because the broker has no delayed-message plugin: the message stays unacked
 /// (holding one prefetch slot) while it waits. When the intervals run out, MassTransit moves the message to
 /// the <c>_error</c> queue, which the <see cref="ErrorQueue.ErrorQueueRecorder"/> drains into
@@ -30,9 +29,8 @@ public sealed class SubmitPromptJobConsumerDefinition : ConsumerDefinition<Submi
         ConcurrentMessageLimit = _options.ConcurrentMessageLimit;
     }
 
-    /// <summary>True for the exceptions worth retrying.</summary>
-    public static bool IsTransient(Exception exception)
-        => exception is TransientJobException || TransientDatabaseErrors.IsTransient(exception);
+    /// <summary>True for the exceptions worth retrying (<see cref="TransientFaults.IsTransient"/>).</summary>
+    public static bool IsTransient(Exception exception) => TransientFaults.IsTransient(exception);
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
         IConsumerConfigurator<SubmitPromptJobConsumer> consumerConfigurator, IRegistrationContext context)

@@ -18,12 +18,16 @@ namespace InternS1.Batch.Worker.ErrorQueue;
 /// fault, unhandled message type) is written to <c>dead_letters</c> and only then acknowledged, so the
 /// queues drain into the table and nothing is lost in between. A failed write leaves the message in the
 /// queue (nack + requeue after a pause). Duplicates are harmless (open dead letters are unique per job).
+/// No message can stop it (<see cref="FaultedMessage.Read"/> never throws), and a message ends a job only when
+/// the ledger agrees it is MassTransit's fault for a delivery of this queue (<see cref="FaultAttribution"/>): a
+/// forged or stray fault is ignored or kept under its own message key, and logged.
 /// The queues are created by MassTransit on first use; until then the recorder checks for them every
 /// few seconds (it never declares them, so their arguments stay MassTransit's).
 /// </summary>
 public sealed class ErrorQueueRecorder(
     RabbitMqAddress address,
     ResultWriter writer,
+    FaultAttribution attribution,
     WorkerMetrics metrics,
     IOptions<WorkerOptions> options,
     ILogger<ErrorQueueRecorder> logger) : BackgroundService
@@ -104,35 +108,14 @@ public sealed class ErrorQueueRecorder(
         var consumer = new AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += async (_, delivery) =>
         {
-            var record = FaultedMessage.ToDeadLetter(delivery.Body.Span, delivery.BasicProperties.Headers, delivery.BasicProperties.MessageId, skipped);
-            var fallback = record with
-            {
-                JobId = "message:" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(delivery.Body.Span))[..32].ToLowerInvariant(),
-                Dataset = null,
-                CustomId = null,
-                PayloadJson = new System.Text.Json.Nodes.JsonObject { ["raw_base64"] = Convert.ToBase64String(delivery.Body.Span) }.ToJsonString(),
-            };
             try
             {
-                try
-                {
-                    await writer.WriteDeadLetterAsync(record, ct).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (!TransientDatabaseErrors.IsTransient(ex) && ex is not OperationCanceledException and not InvalidOperationException)
-                {
-                    // NOTE: the record itself cannot be stored (e.g. a value the schema refuses): store the raw
-                    // message instead, so the queue still drains and nothing is lost.
-                    logger.LogError(ex, "Recording {JobId} failed; storing the raw message as {Fallback}", record.JobId, fallback.JobId);
-                    record = fallback;
-                    await writer.WriteDeadLetterAsync(record, ct).ConfigureAwait(false);
-                }
-                metrics.DeadLettered(record.ReasonCode);
-                logger.LogWarning("Recorded {JobId} from {Queue}: {ReasonCode}: {Message}", record.JobId, queue, record.ReasonCode, record.Message);
+                await RecordAsync(delivery, queue, skipped, ct).ConfigureAwait(false);
                 await channel.BasicAckAsync(delivery.DeliveryTag, false, CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
-                logger.LogWarning(ex, "Could not record {JobId} from {Queue} yet; it stays in the queue", record.JobId, queue);
+                logger.LogWarning(ex, "Could not record message {MessageId} from {Queue} yet; it stays in the queue", delivery.BasicProperties.MessageId, queue);
                 try
                 {
                     await Task.Delay(Poll, ct).ConfigureAwait(false);
@@ -140,11 +123,53 @@ public sealed class ErrorQueueRecorder(
                 catch (OperationCanceledException)
                 {
                 }
-                if (channel.IsOpen)
-                    await channel.BasicNackAsync(delivery.DeliveryTag, false, requeue: true, CancellationToken.None).ConfigureAwait(false);
+                try
+                {
+                    if (channel.IsOpen)
+                        await channel.BasicNackAsync(delivery.DeliveryTag, false, requeue: true, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (Exception nackFailed)
+                {
+                    logger.LogDebug(nackFailed, "Nack of message {MessageId} failed; the broker redelivers it with the channel", delivery.BasicProperties.MessageId);
+                }
             }
         };
         await channel.BasicConsumeAsync(queue, autoAck: false, consumer, ct).ConfigureAwait(false);
         return channel;
+    }
+
+    /// <summary>Reads the message (never throws), checks it against the ledger, writes what it decided.</summary>
+    private async Task RecordAsync(BasicDeliverEventArgs delivery, string queue, bool skipped, CancellationToken ct)
+    {
+        var reading = FaultedMessage.Read(delivery.Body.Span, delivery.BasicProperties.Headers, delivery.BasicProperties.MessageId, skipped);
+        var verdict = await attribution.DecideAsync(reading, ct).ConfigureAwait(false);
+        if (verdict.Record is not { } record)
+        {
+            logger.LogWarning("Ignored a message from {Queue} that names job {JobId}: {Why}", queue, reading.ClaimedJobId, verdict.Why);
+            return;
+        }
+        if (verdict.Kind == FaultVerdictKind.Unattributed && reading.ClaimedJobId is not null)
+            logger.LogWarning("Recording a message from {Queue} under {Key}, not against job {JobId}: {Why}", queue, record.JobId, reading.ClaimedJobId, verdict.Why);
+        try
+        {
+            await writer.WriteDeadLetterAsync(record, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!TransientDatabaseErrors.IsTransient(ex) && ex is not OperationCanceledException and not InvalidOperationException)
+        {
+            // NOTE: the record itself cannot be stored (e.g. a value the schema refuses): store the raw
+            // message under its own key instead, so the queue still drains and nothing is lost.
+            var fallback = record with
+            {
+                JobId = "message:" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(delivery.Body.Span))[..32].ToLowerInvariant(),
+                Dataset = null,
+                CustomId = null,
+                PayloadJson = new System.Text.Json.Nodes.JsonObject { ["raw_base64"] = Convert.ToBase64String(delivery.Body.Span) }.ToJsonString(),
+            };
+            logger.LogError(ex, "Recording {JobId} failed; storing the raw message as {Fallback}", record.JobId, fallback.JobId);
+            record = fallback;
+            await writer.WriteDeadLetterAsync(record, ct).ConfigureAwait(false);
+        }
+        metrics.DeadLettered(record.ReasonCode);
+        logger.LogWarning("Recorded {JobId} from {Queue}: {ReasonCode}: {Message}", record.JobId, queue, record.ReasonCode, record.Message);
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using InternS1.Batch.Worker.Hosting;
 using InternS1.Batch.Worker.Options;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -10,7 +11,8 @@ using Microsoft.Extensions.Options;
 namespace InternS1.Batch.Worker.Health;
 
 /// <summary>
-/// A small HTTP endpoint on <c>Worker:HealthPort</c> (when not 0) for container probes:
+/// A small HTTP endpoint on <c>Worker:HealthHost</c>:<c>Worker:HealthPort</c> (when the port is not 0; loopback by
+/// default, every interface with <c>*</c> or <c>0.0.0.0</c>) for container probes:
 /// <c>/healthz</c> answers 200 while the process runs (liveness); <c>/readyz</c> runs the health checks
 /// (PostgreSQL, the MassTransit bus) and answers 200 or 503 with a JSON report (readiness).
 /// </summary>
@@ -21,10 +23,11 @@ public sealed class HealthEndpoint(HealthCheckService health, IOptions<WorkerOpt
         var port = options.Value.HealthPort;
         if (port == 0)
             return;
+        var host = ListenHost.Prefix(options.Value.HealthHost);
         using var listener = new HttpListener();
-        listener.Prefixes.Add($"http://*:{port}/");
+        listener.Prefixes.Add($"http://{host}:{port}/");
         listener.Start();
-        logger.LogInformation("Health endpoint on port {Port} (/healthz, /readyz)", port);
+        logger.LogInformation("Health endpoint on {Host}:{Port} (/healthz, /readyz)", host, port);
         await using var stop = stoppingToken.Register(listener.Stop);
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -6,7 +6,8 @@ using Microsoft.Extensions.Options;
 
 namespace InternS1.Batch.Worker.Hosting;
 
-/// <summary>Applies the EF Core migrations before the worker consumes, when <c>Worker:MigrateOnStart</c> is true.</summary>
+/// <summary>Applies the EF Core migrations before the worker consumes, when <c>Worker:MigrateOnStart</c> is true
+/// (as the owner role of <c>ConnectionStrings:PostgresOwner</c> when set: the worker's own role may not change the schema).</summary>
 public sealed class MigrateOnStart(SchemaMigrator migrator, IOptions<WorkerOptions> options, ILogger<MigrateOnStart> logger) : IHostedService
 {
     /// <inheritdoc />
@@ -14,10 +15,17 @@ public sealed class MigrateOnStart(SchemaMigrator migrator, IOptions<WorkerOptio
     {
         if (!options.Value.MigrateOnStart)
             return;
-        var pending = await migrator.PendingAsync(cancellationToken).ConfigureAwait(false);
-        if (pending.Count > 0)
-            logger.LogInformation("Applying migrations: {Migrations}", string.Join(", ", pending));
-        await migrator.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var pending = await migrator.PendingAsync(cancellationToken).ConfigureAwait(false);
+            if (pending.Count > 0)
+                logger.LogInformation("Applying migrations as {Setting}: {Migrations}", migrator.Setting, string.Join(", ", pending));
+            await migrator.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SchemaMigrationException ex)
+        {
+            throw new WorkerStartupException("Worker:MigrateOnStart: " + ex.Message, ex);
+        }
     }
 
     /// <inheritdoc />

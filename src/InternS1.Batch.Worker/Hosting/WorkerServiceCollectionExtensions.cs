@@ -32,7 +32,9 @@ public static class WorkerServiceCollectionExtensions
     /// <see cref="IntakeGate"/> that pauses its endpoint while a source holds it closed (with its readiness check),
     /// the error-queue recorder, health checks and endpoint, metrics (meter <c>InternS1.Batch</c>, the worker's and
     /// the engine's instruments; Prometheus endpoint on <c>Worker:MetricsHost</c>:<c>Worker:MetricsPort</c> when the
-    /// port is set), and shutdown timeouts derived from <c>Worker:ShutdownTimeout</c>.
+    /// port is set; both HTTP endpoints listen on loopback unless their host is set), and shutdown timeouts derived from <c>Worker:ShutdownTimeout</c>.
+    /// Before anything starts, the credentials of both connection strings are checked once
+    /// (<see cref="StartupConnectionCheck"/>: a refusal stops the worker with a <see cref="WorkerStartupException"/>).
     /// Hosted services start in this order and stop in reverse: executor check, migrations, result writer,
     /// error-queue recorder, health endpoint, bus — so on shutdown the bus stops taking messages and drains
     /// first, and the writer commits the last results after it.
@@ -48,6 +50,7 @@ public static class WorkerServiceCollectionExtensions
         services.TryAddSingleton<InFlightJobs>();
         services.TryAddSingleton<IntakeGate>();
         services.TryAddSingleton<IntakeGateEndpointControl>();
+        services.TryAddSingleton<FaultAttribution>();
         services.TryAddSingleton(_ => RabbitMqAddress.FromConfiguration(configuration));
         services.TryAddSingleton(sp =>
         {
@@ -57,6 +60,7 @@ public static class WorkerServiceCollectionExtensions
         });
         services.AddInternS1Storage(configuration);
 
+        services.AddHostedService<StartupConnectionCheck>();
         services.AddHostedService<ExecutorPresenceCheck>();
         services.AddHostedService<MigrateOnStart>();
         services.AddHostedService(sp => sp.GetRequiredService<ResultWriter>());
@@ -99,7 +103,7 @@ public static class WorkerServiceCollectionExtensions
         var metricsPort = configuration.GetValue($"{WorkerOptions.SectionName}:{nameof(WorkerOptions.MetricsPort)}", 0);
         if (metricsPort > 0)
         {
-            var metricsHost = configuration[$"{WorkerOptions.SectionName}:{nameof(WorkerOptions.MetricsHost)}"] ?? PrometheusEndpoint.AnyHost;
+            var metricsHost = configuration[$"{WorkerOptions.SectionName}:{nameof(WorkerOptions.MetricsHost)}"] ?? ListenHost.Loopback;
             services.AddOpenTelemetry().WithMetrics(m => m
                 .AddMeter(WorkerMetrics.MeterName, EngineMetrics.MeterName)
                 .AddPrometheusHttpListener(o => PrometheusEndpoint.Configure(o, metricsHost, metricsPort)));

@@ -8,7 +8,8 @@ namespace InternS1.Batch.Worker.Messaging;
 /// Publishes job JSON to the job queue's exchange with publisher confirms (each publish completes when the
 /// broker has taken responsibility for the message; a nack or an unroutable message throws). Messages are
 /// persistent, <c>content_type: application/json</c>, <c>message_id</c> = job id; the worker reads such raw
-/// JSON jobs directly. The queue topology is declared first (idempotent).
+/// JSON jobs directly. The queue topology is declared first (idempotent), or, for a producer user that may only
+/// publish, found to exist (<see cref="JobQueueTopology.EnsureAsync"/>).
 /// </summary>
 public sealed class JobPublisher : IAsyncDisposable
 {
@@ -30,9 +31,9 @@ public sealed class JobPublisher : IAsyncDisposable
         var connection = await address.CreateConnectionFactory("interns1-submit").CreateConnectionAsync(ct).ConfigureAwait(false);
         try
         {
+            await JobQueueTopology.EnsureAsync(connection, queueName, ct).ConfigureAwait(false);
             var channel = await connection.CreateChannelAsync(
                 new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), ct).ConfigureAwait(false);
-            await JobQueueTopology.DeclareAsync(channel, queueName, ct).ConfigureAwait(false);
             return new JobPublisher(connection, channel, queueName);
         }
         catch

@@ -1,4 +1,5 @@
 using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 
 namespace InternS1.Batch.Worker.Messaging;
 
@@ -20,6 +21,36 @@ public static class JobQueueTopology
         await channel.ExchangeDeclareAsync(queueName, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellationToken).ConfigureAwait(false);
         await channel.QueueDeclareAsync(queueName, durable: true, exclusive: false, autoDelete: false, arguments: QueueArguments, cancellationToken: cancellationToken).ConfigureAwait(false);
         await channel.QueueBindAsync(queueName, queueName, routingKey: "", cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Declares the topology on a channel of its own when the user may (<see cref="DeclareAsync"/>); a producer user
+    /// that may only publish (README, "Broker users") gets ACCESS_REFUSED, and then the exchange must already exist
+    /// (a worker, or ops/rabbitmq/setup.sh, declared it): checked passively, which needs no permission.
+    /// </summary>
+    public static async Task EnsureAsync(IConnection connection, string queueName, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var declare = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            await DeclareAsync(declare, queueName, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        catch (OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == Constants.AccessRefused)
+        {
+            // May not configure: a producer user. Fall through to the passive check.
+        }
+        try
+        {
+            await using var check = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            await check.ExchangeDeclarePassiveAsync(queueName, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == Constants.NotFound)
+        {
+            throw new InvalidOperationException(
+                $"The jobs exchange '{queueName}' does not exist and this broker user may not declare it: start a worker on the queue first, " +
+                "or declare it with ops/rabbitmq/setup.sh (README, \"Broker users\").", ex);
+        }
     }
 
     /// <summary>The <c>_error</c> queue MassTransit moves faulted messages to.</summary>

@@ -57,16 +57,23 @@ public sealed class WorkerOptions : IValidatableObject
     [Range(0, 65535)]
     public int HealthPort { get; set; }
 
+    /// <summary>Where the health endpoint listens: <c>127.0.0.1</c> (default, loopback only); <c>*</c>, <c>0.0.0.0</c>
+    /// or <c>[::]</c> = every interface (containers: probes come from outside); or one host name or address, which
+    /// probes must then use as the request's host.</summary>
+    [Required, RegularExpression(Hosting.ListenHost.Pattern,
+        ErrorMessage = "Worker:HealthHost must be 127.0.0.1, * or 0.0.0.0 (every interface), a host name or an IP address ([...] for IPv6)")]
+    public string HealthHost { get; set; } = Hosting.ListenHost.Loopback;
+
     /// <summary>Port of the Prometheus metrics endpoint (<c>/metrics</c>); 0 disables it. Default 0.</summary>
     [Range(0, 65535)]
     public int MetricsPort { get; set; }
 
-    /// <summary>Where the metrics endpoint listens: <c>*</c> (default) = every interface, as the health endpoint
-    /// (containers are scraped from outside); or one host name or address (e.g. <c>127.0.0.1</c>), which
+    /// <summary>Where the metrics endpoint listens: <c>127.0.0.1</c> (default, loopback only); <c>*</c>, <c>0.0.0.0</c>
+    /// or <c>[::]</c> = every interface (containers are scraped from outside); or one host name or address, which
     /// scrapers must then use as the request's host.</summary>
-    [Required, RegularExpression(@"^(\*|[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])$",
-        ErrorMessage = "Worker:MetricsHost must be * (every interface), a host name or an IP address ([...] for IPv6)")]
-    public string MetricsHost { get; set; } = "*";
+    [Required, RegularExpression(Hosting.ListenHost.Pattern,
+        ErrorMessage = "Worker:MetricsHost must be 127.0.0.1, * or 0.0.0.0 (every interface), a host name or an IP address ([...] for IPv6)")]
+    public string MetricsHost { get; set; } = Hosting.ListenHost.Loopback;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

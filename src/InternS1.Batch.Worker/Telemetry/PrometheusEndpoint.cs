@@ -1,3 +1,4 @@
+using InternS1.Batch.Worker.Hosting;
 using OpenTelemetry.Exporter;
 
 namespace InternS1.Batch.Worker.Telemetry;
@@ -5,14 +6,11 @@ namespace InternS1.Batch.Worker.Telemetry;
 /// <summary>Sets up the Prometheus listener on <c>Worker:MetricsHost</c> and <c>Worker:MetricsPort</c>.</summary>
 internal static class PrometheusEndpoint
 {
-    /// <summary>The host value that means every interface.</summary>
-    public const string AnyHost = "*";
-
     /// <summary>Points <paramref name="options"/> at <paramref name="host"/>:<paramref name="port"/>.</summary>
     public static void Configure(PrometheusHttpListenerOptions options, string host, int port)
     {
         options.Port = port;
-        if (host != AnyHost)
+        if (!ListenHost.IsAny(host))
         {
             options.Host = host;
             return;
@@ -23,7 +21,7 @@ internal static class PrometheusEndpoint
         {
             var path = "/" + (o.ScrapeEndpointPath ?? "/metrics").Trim('/') + "/";
             listener.Prefixes.Clear();
-            listener.Prefixes.Add($"http://{AnyHost}:{port}{path}");
+            listener.Prefixes.Add($"http://{ListenHost.Any}:{port}{path}");
         };
     }
 }

@@ -89,7 +89,8 @@ public class WorkerMetricsProcessTests(TinyModelFixture model) : IClassFixture<T
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
-        info.Environment["ConnectionStrings__Postgres"] = connectionString;
+        info.Environment["ConnectionStrings__Postgres"] = TestServices.AsWorker(connectionString);
+        info.Environment["ConnectionStrings__PostgresOwner"] = connectionString;
         info.Environment["ConnectionStrings__RabbitMq"] = TestServices.RabbitMqUri;
         info.Environment["INTERNS1_Worker__QueueName"] = queue;
         info.Environment["INTERNS1_Worker__ShutdownTimeout"] = "00:00:05";

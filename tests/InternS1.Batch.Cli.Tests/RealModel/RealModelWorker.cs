@@ -16,7 +16,8 @@ public static class RealModelWorker
         var builder = InternS1Host.CreateApplicationBuilder([]);
         var values = new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Postgres"] = connectionString,
+            ["ConnectionStrings:Postgres"] = TestServices.AsWorker(connectionString),
+            ["ConnectionStrings:PostgresOwner"] = connectionString,
             ["ConnectionStrings:RabbitMq"] = TestServices.RabbitMqUri,
             ["Worker:QueueName"] = queue,
             ["Worker:ShutdownTimeout"] = "00:00:05",

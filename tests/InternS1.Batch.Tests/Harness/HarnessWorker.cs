@@ -1,5 +1,6 @@
 using InternS1.Batch.Contracts.Jobs;
 using InternS1.Batch.Storage.Writing;
+using InternS1.Batch.Tests.Infrastructure;
 using InternS1.Batch.TestWorker;
 using InternS1.Batch.Worker.ErrorQueue;
 using InternS1.Batch.Worker.Execution;
@@ -46,7 +47,10 @@ public sealed class HarnessWorker : IAsyncDisposable
         var builder = InternS1Host.CreateApplicationBuilder([]);
         var values = new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Postgres"] = connectionString,
+            ["ConnectionStrings:Postgres"] = TestServices.AsWorker(connectionString),
+            ["ConnectionStrings:PostgresOwner"] = connectionString,
+            // The bus is in memory; the broker is only checked at start (AddInternS1Worker's credential check).
+            ["ConnectionStrings:RabbitMq"] = TestServices.RabbitMqUri,
             ["Worker:QueueName"] = queue,
             ["Worker:RecordErrorQueues"] = "false",
             ["Worker:ShutdownTimeout"] = "00:00:05",

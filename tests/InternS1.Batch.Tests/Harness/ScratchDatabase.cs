@@ -31,22 +31,7 @@ public sealed class ScratchDatabase : IAsyncLifetime
     public async Task DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await using var admin = new NpgsqlConnection(TestServices.Postgres);
-                await admin.OpenAsync();
-                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", admin);
-                await drop.ExecuteNonQueryAsync();
-                return;
-            }
-            catch (NpgsqlException) when (attempt < 5)
-            {
-                // NOTE: concurrent CREATE/DROP DATABASE of other tests can make one of them fail briefly.
-                await Task.Delay(200 * attempt);
-            }
-        }
+        await Database.DropDatabaseAsync(TestServices.Postgres, _database);
     }
 
     /// <summary>The row of <c>jobs</c> for <paramref name="jobId"/>: (status, attempts), or null.</summary>

@@ -46,4 +46,22 @@ public static class Database
         await using var cmd = new NpgsqlCommand(sql, connection);
         await cmd.ExecuteNonQueryAsync();
     }
+
+    /// <summary>Drops <paramref name="database"/> as <paramref name="adminConnectionString"/>'s user, waiting for sessions
+    /// of other roles (which the owner may not terminate) to end.</summary>
+    public static async Task DropDatabaseAsync(string adminConnectionString, string database)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await ExecuteAsync(adminConnectionString, $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
+                return;
+            }
+            catch (PostgresException ex) when (attempt < 10 && ex.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.ObjectInUse)
+            {
+                await Task.Delay(300 * attempt);
+            }
+        }
+    }
 }

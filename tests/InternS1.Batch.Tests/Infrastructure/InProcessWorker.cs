@@ -9,18 +9,23 @@ using Microsoft.Extensions.Logging;
 
 namespace InternS1.Batch.Tests.Infrastructure;
 
-/// <summary>The real worker composition (AddInternS1Worker) in the test process, with the deterministic executor.</summary>
+/// <summary>The real worker composition (AddInternS1Worker) in the test process, with the deterministic executor. It
+/// connects as the worker's login role (<see cref="TestServices.AsWorker"/>); migrations run as the given role.</summary>
 public sealed class InProcessWorker : IAsyncDisposable
 {
-    private InProcessWorker(IHost host, DeterministicTestExecutor executor)
+    private InProcessWorker(IHost host, DeterministicTestExecutor executor, LogCapture logs)
     {
         Host = host;
         Executor = executor;
+        Logs = logs;
     }
 
     public IHost Host { get; }
 
     public DeterministicTestExecutor Executor { get; }
+
+    /// <summary>The warnings and errors the worker logged.</summary>
+    public LogCapture Logs { get; }
 
     public ResultWriter Writer => Host.Services.GetRequiredService<ResultWriter>();
 
@@ -30,7 +35,8 @@ public sealed class InProcessWorker : IAsyncDisposable
         var builder = InternS1Host.CreateApplicationBuilder([]);
         var values = new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Postgres"] = connectionString,
+            ["ConnectionStrings:Postgres"] = TestServices.AsWorker(connectionString),
+            ["ConnectionStrings:PostgresOwner"] = connectionString,
             ["ConnectionStrings:RabbitMq"] = TestServices.RabbitMqUri,
             ["Worker:QueueName"] = queue,
             ["Worker:PrefetchCount"] = "16",
@@ -43,11 +49,13 @@ public sealed class InProcessWorker : IAsyncDisposable
             values[k] = v;
         builder.Configuration.AddInMemoryCollection(values);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        var logs = new LogCapture();
+        builder.Logging.AddProvider(logs);
         builder.Services.AddInternS1Worker(builder.Configuration);
         builder.Services.AddSingleton<IPromptJobExecutor>(executor);
         var host = builder.Build();
         await host.StartAsync();
-        return new InProcessWorker(host, executor);
+        return new InProcessWorker(host, executor, logs);
     }
 
     public async ValueTask DisposeAsync()

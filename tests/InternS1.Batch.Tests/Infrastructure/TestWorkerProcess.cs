@@ -4,7 +4,8 @@ using System.Text;
 namespace InternS1.Batch.Tests.Infrastructure;
 
 /// <summary>A tests/InternS1.Batch.TestWorker process (the real worker composition with the deterministic
-/// executor), configured through environment variables. Kill() is SIGKILL.</summary>
+/// executor), configured through environment variables, connected as the worker's login role
+/// (<see cref="TestServices.AsWorker"/>). Kill() is SIGKILL.</summary>
 public sealed class TestWorkerProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -33,7 +34,8 @@ public sealed class TestWorkerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.Environment["ConnectionStrings__Postgres"] = connectionString;
+        info.Environment["ConnectionStrings__Postgres"] = TestServices.AsWorker(connectionString);
+        info.Environment["ConnectionStrings__PostgresOwner"] = connectionString;
         info.Environment["ConnectionStrings__RabbitMq"] = TestServices.RabbitMqUri;
         info.Environment["INTERNS1_Worker__QueueName"] = queue;
         info.Environment["INTERNS1_Worker__ShutdownTimeout"] = "00:00:05";
@@ -51,6 +53,42 @@ public sealed class TestWorkerProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         await worker._ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
         return worker;
+    }
+
+    /// <summary>Runs a test worker that is expected to stop by itself; while it runs, <paramref name="whileRunning"/>
+    /// is called every 200 ms. Returns its exit code (null: still running after <paramref name="timeout"/>, then
+    /// killed) and everything it printed.</summary>
+    public static async Task<(int? ExitCode, string Output)> RunUntilExitAsync(IDictionary<string, string> environment, TimeSpan timeout, Func<Task>? whileRunning = null)
+    {
+        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "InternS1.Batch.TestWorker.dll")])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (k, v) in environment)
+            info.Environment[k] = v;
+        var output = new StringBuilder();
+        using var process = new Process { StartInfo = info };
+        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var deadline = DateTime.UtcNow + timeout;
+        while (!process.HasExited && DateTime.UtcNow < deadline)
+        {
+            if (whileRunning is not null)
+                await whileRunning();
+            await Task.Delay(200);
+        }
+        int? exit = null;
+        if (process.HasExited)
+            exit = process.ExitCode;
+        else
+            process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+        lock (output)
+            return (exit, output.ToString());
     }
 
     private void Append(string? line, bool ready)

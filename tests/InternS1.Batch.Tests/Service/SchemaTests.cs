@@ -1,7 +1,6 @@
 using InternS1.Batch.Storage.Schema;
 using InternS1.Batch.Tests.Infrastructure;
 using InternS1.Batch.Worker.Scratch;
-using Npgsql;
 
 namespace InternS1.Batch.Tests.Service;
 
@@ -64,26 +63,6 @@ public class SchemaTests
     }
 
     [Fact]
-    public async Task The_dashboard_role_can_read_every_view_and_table_but_not_write()
-    {
-        await using var env = await ScratchEnvironment.CreateAsync(TestServices.Postgres, TestServices.RabbitMq, "t_role", default);
-        var login = $"dash_{Guid.NewGuid():N}"[..20];
-        await Database.ExecuteAsync(env.ConnectionString, $"CREATE ROLE {login} LOGIN PASSWORD 'pw' IN ROLE interns1_dashboard");
-        try
-        {
-            var dashboard = new NpgsqlConnectionStringBuilder(env.ConnectionString) { Username = login, Password = "pw", Pooling = false }.ConnectionString;
-            foreach (var relation in new[] { "dataset_progress", "throughput_per_minute", "throughput_per_hour", "tokens_per_dataset_day", "latency_percentiles", "failures_by_reason", "jobs", "results", "token_usage", "dead_letters", "datasets" })
-                Assert.Equal(0, await Database.CountAsync(dashboard, $"SELECT count(*) FROM {relation}"));
-            var denied = await Assert.ThrowsAsync<PostgresException>(() => Database.ExecuteAsync(dashboard, "INSERT INTO datasets (name) VALUES ('x')"));
-            Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, denied.SqlState);
-        }
-        finally
-        {
-            await Database.ExecuteAsync(TestServices.Postgres, $"DROP ROLE IF EXISTS {login}");
-        }
-    }
-
-    [Fact]
     public async Task A_fresh_database_has_every_migration_pending_and_none_once_migrated_and_the_scratch_database_is_dropped_on_dispose()
     {
         string name;
@@ -92,7 +71,7 @@ public class SchemaTests
             name = scratch.Name;
             var migrator = SchemaMigrator.For(scratch.ConnectionString);
             // the migrations in migrations/InternS1.Batch.Migrations/Migrations
-            Assert.Equal(["20261129023522_InitialSchema", "20261129023541_DashboardViewsAndRole", "20261201110044_RemoteUsageFields"],
+            Assert.Equal(["20261129023522_InitialSchema", "20261129023541_DashboardViewsAndRole", "20261201110000_LeastPrivilegeRoles", "20261201110044_RemoteUsageFields"],
                 await migrator.PendingAsync(default));
             Assert.Equal(0, await Database.CountAsync(scratch.ConnectionString, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'jobs'"));
 

@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using InternS1.Batch.Tests.Infrastructure;
 using InternS1.Batch.TestWorker;
-using InternS1.Batch.Tests.Infrastructure;
 using InternS1.Batch.Worker.Hosting;
 using InternS1.Batch.Worker.Scratch;
 using Microsoft.Extensions.DependencyInjection;
@@ -119,6 +118,7 @@ public class WorkerHostTests
     [Theory]
     [InlineData(null)]
     [InlineData("127.0.0.1")]
+    [InlineData("*")]
     public async Task With_the_metrics_port_set_the_worker_starts_and_serves_its_metrics_on_that_port(string? host)
     {
         await using var env = await ScratchEnvironment.CreateAsync(TestServices.Postgres, TestServices.RabbitMq, "t_metrics", default);
@@ -138,10 +138,10 @@ public class WorkerHostTests
         Assert.Equal(6, values["interns1_tokens_completion_total"]);
         Assert.Equal(0, values["interns1_jobs_in_flight"]);
 
-        // Every interface by default; a named host answers only requests addressed to it.
+        // Loopback (127.0.0.1) by default, and a named host answers only requests addressed to it; * answers any.
         using var http = new HttpClient();
         var byName = await http.GetAsync($"http://localhost:{port}/metrics");
-        Assert.Equal(host is null ? HttpStatusCode.OK : HttpStatusCode.NotFound, byName.StatusCode);
+        Assert.Equal(host == "*" ? HttpStatusCode.OK : HttpStatusCode.NotFound, byName.StatusCode);
     }
 
     [Fact]
@@ -156,14 +156,14 @@ public class WorkerHostTests
             await using (await InProcessWorker.StartAsync(connectionString, queue, new DeterministicTestExecutor(),
                              new Dictionary<string, string?> { ["Worker:MigrateOnStart"] = "true", ["Worker:RecordErrorQueues"] = "false" }))
             {
-                Assert.Equal(2, await Database.CountAsync(connectionString, "SELECT count(*) FROM \"__EFMigrationsHistory\""));
+                Assert.Equal(3, await Database.CountAsync(connectionString, "SELECT count(*) FROM \"__EFMigrationsHistory\""));
                 Assert.Equal(0, await Database.CountAsync(connectionString, "SELECT count(*) FROM dataset_progress"));
             }
         }
         finally
         {
             Npgsql.NpgsqlConnection.ClearPool(new Npgsql.NpgsqlConnection(connectionString));
-            await Database.ExecuteAsync(TestServices.Postgres, $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
+            await Database.DropDatabaseAsync(TestServices.Postgres, database);
             await Broker.DeleteJobQueueAsync(queue);
         }
     }
