@@ -5,6 +5,7 @@ using InternS1.Batch.Benchmarks.Worker;
 using InternS1.Batch.Cli.Composition;
 using InternS1.Batch.Cli.EmbeddedModel;
 using InternS1.Batch.Storage;
+using InternS1.Batch.Storage.Schema;
 using InternS1.Batch.Worker.Hosting;
 using InternS1.Batch.Worker.Messaging;
 using Microsoft.Extensions.Configuration;
@@ -51,8 +52,12 @@ public static class WorkerBenchCommand
             {
                 Jobs = parse.GetValue(jobs) ?? (isQuick ? 8 : 64), OutputTokens = parse.GetValue(outputTokens) ?? (isQuick ? 8 : 32),
                 WorkerCommand = ["dotnet", Path.Combine(AppContext.BaseDirectory, "interns1.dll"), "worker"],
-                Postgres = configuration.GetConnectionString(StorageOptions.ConnectionStringName)
-                    ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not set"),
+                // NOTE: the scratch database is created and migrated by the owner role (the worker role may not
+                // create databases): ConnectionStrings:PostgresOwner, else ConnectionStrings:Postgres.
+                Postgres = configuration.GetConnectionString(SchemaMigrator.OwnerConnectionStringName) is { Length: > 0 } owner
+                    ? owner
+                    : configuration.GetConnectionString(StorageOptions.ConnectionStringName)
+                      ?? throw new InvalidOperationException("ConnectionStrings:PostgresOwner (or ConnectionStrings:Postgres) is not set"),
                 RabbitMq = configuration.GetConnectionString(RabbitMqAddress.ConnectionStringName)
                     ?? throw new InvalidOperationException("ConnectionStrings:RabbitMq is not set"),
                 Settings = settings,
