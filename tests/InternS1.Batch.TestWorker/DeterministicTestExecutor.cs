@@ -15,7 +15,9 @@ namespace InternS1.Batch.TestWorker;
 /// answer, reasoning_tokens = 0 (1 when enable_thinking). It also plays the executor's failure roles:
 /// a media <c>path</c> that does not exist under <see cref="MediaRoot"/> -> <c>media_unreadable</c>; more than
 /// <see cref="ContextWords"/> prompt tokens -> <c>prompt_too_long</c>; metadata <c>{"test":"transient"}</c>
-/// -> <see cref="TransientJobException"/> every time.
+/// -> <see cref="TransientJobException"/> every time; metadata <c>{"test":"crash"}</c>, only when the process was started
+/// with <c>INTERNS1_TEST_CRASH=kill</c> (<see cref="KillOnCrashMarker"/>, the process-level tests' worker), kills its own
+/// process (SIGKILL) <see cref="CrashDelay"/> after it started the job: a job that takes its worker down.
 /// </summary>
 public sealed class DeterministicTestExecutor : IPromptJobExecutor
 {
@@ -32,6 +34,14 @@ public sealed class DeterministicTestExecutor : IPromptJobExecutor
 
     public int ContextWords { get; init; } = 1000;
 
+    /// <summary>Whether a job marked <c>{"test":"crash"}</c> kills this process (INTERNS1_TEST_CRASH=kill); off otherwise,
+    /// so an in-process test host can never be killed by it.</summary>
+    public bool KillOnCrashMarker { get; init; } = Environment.GetEnvironmentVariable("INTERNS1_TEST_CRASH") == "kill";
+
+    /// <summary>How long a crashing job runs before it kills the process (INTERNS1_TEST_CRASH_DELAY_MS, default 300 ms).</summary>
+    public TimeSpan CrashDelay { get; init; } = TimeSpan.FromMilliseconds(
+        int.TryParse(Environment.GetEnvironmentVariable("INTERNS1_TEST_CRASH_DELAY_MS"), out var crashMs) ? crashMs : 300);
+
     /// <summary>Executions per job id in this process.</summary>
     public ConcurrentDictionary<string, int> Executions { get; } = new();
 
@@ -43,8 +53,14 @@ public sealed class DeterministicTestExecutor : IPromptJobExecutor
             lock (LogLock)
                 File.AppendAllText(ExecutionLog, $"{job.JobId} {Environment.ProcessId}\n");
         }
-        if (job.Metadata?.TryGetValue("test", out var test) == true && test.ValueKind == System.Text.Json.JsonValueKind.String && test.GetString() == "transient")
+        var marker = job.Metadata?.TryGetValue("test", out var test) == true && test.ValueKind == System.Text.Json.JsonValueKind.String ? test.GetString() : null;
+        if (marker == "transient")
             throw new TransientJobException("test: simulated engine out of memory");
+        if (marker == "crash" && KillOnCrashMarker)
+        {
+            await Task.Delay(CrashDelay, cancellationToken);
+            System.Diagnostics.Process.GetCurrentProcess().Kill();
+        }
         if (Delay > TimeSpan.Zero)
             await Task.Delay(Delay, cancellationToken);
 

@@ -45,6 +45,7 @@ public static class WorkerServiceCollectionExtensions
         services.TryAddSingleton<WorkerMetrics>();
         services.TryAddSingleton<SubmitPromptJobValidator>();
         services.TryAddSingleton<InFlightJobs>();
+        services.TryAddSingleton<CrashIsolation>();
         services.TryAddSingleton(_ => RabbitMqAddress.FromConfiguration(configuration));
         services.TryAddSingleton(sp =>
         {

@@ -156,7 +156,7 @@ public class WorkerHostTests
             await using (await InProcessWorker.StartAsync(connectionString, queue, new DeterministicTestExecutor(),
                              new Dictionary<string, string?> { ["Worker:MigrateOnStart"] = "true", ["Worker:RecordErrorQueues"] = "false" }))
             {
-                Assert.Equal(2, await Database.CountAsync(connectionString, "SELECT count(*) FROM \"__EFMigrationsHistory\""));
+                Assert.Equal(3, await Database.CountAsync(connectionString, "SELECT count(*) FROM \"__EFMigrationsHistory\""));
                 Assert.Equal(0, await Database.CountAsync(connectionString, "SELECT count(*) FROM dataset_progress"));
             }
         }
