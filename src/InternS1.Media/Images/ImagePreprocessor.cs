@@ -31,6 +31,33 @@ public sealed class ImagePreprocessor
     /// <summary>The settings in use.</summary>
     public ImagePreprocessorConfig Config => _config;
 
+    /// <summary>The grid, tiles, tokens and memory of an image of <paramref name="width"/> x <paramref name="height"/>
+    /// (after EXIF orientation), without decoding it. The tokens are exact; the bytes are what
+    /// <see cref="Process(RgbImage)"/> and the decoder allocate for it.</summary>
+    public ImagePlan Plan(int width, int height)
+    {
+        var tile = _config.TileSize;
+        var grid = DynamicTiling.ChooseGrid(width, height, _config.MinTiles, _config.MaxTiles, tile);
+        var numTiles = grid.Count + (grid.Count > 1 ? 1 : 0);
+        long pixels = (long)width * height;
+        long canvasWidth = (long)tile * grid.Columns, canvasHeight = (long)tile * grid.Rows;
+        // Codec RGBA + RGB; the resampler's horizontal pass keeps height x output width x 3 floats (canvas, then the
+        // thumbnail); the canvas and thumbnail bytes.
+        var transient = pixels * 4 + pixels * 3
+                        + height * (canvasWidth + tile) * 3 * sizeof(float)
+                        + canvasWidth * canvasHeight * 3 + (long)tile * tile * 3;
+        return new ImagePlan
+        {
+            Width = width,
+            Height = height,
+            Grid = grid,
+            NumTiles = numTiles,
+            ContextTokens = numTiles * _tokensPerTile,
+            TransientBytes = transient,
+            TileBytes = (long)numTiles * 3 * tile * tile * sizeof(float),
+        };
+    }
+
     /// <summary>Decodes and preprocesses encoded image bytes; throws <see cref="MediaException"/>.</summary>
     public ProcessedImage Process(ReadOnlySpan<byte> encoded, long maxPixels) => Process(ImageDecoder.Decode(encoded, maxPixels));
 

@@ -53,6 +53,11 @@ public sealed class VideoPreprocessor
 
     /// <summary>Processes the video file at <paramref name="path"/>; throws <see cref="MediaException"/>.</summary>
     public async Task<ProcessedVideo> ProcessAsync(string path, int? numFrames, CancellationToken cancellationToken)
+        => await DecodeAsync(path, await PlanAsync(path, numFrames, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Probes the video at <paramref name="path"/>, checks the limits and picks the frames to sample, without
+    /// decoding any: the tokens and memory of <see cref="DecodeAsync"/> are known from the plan.</summary>
+    public async Task<VideoPlan> PlanAsync(string path, int? numFrames, CancellationToken cancellationToken)
     {
         var frames = ResolveFrameCount(numFrames);
         var probe = await _decoder.ProbeAsync(path, cancellationToken).ConfigureAwait(false);
@@ -63,6 +68,24 @@ public sealed class VideoPreprocessor
 
         double? shift = _config.InitialShift ? null : _config.InitialShiftFrames ?? 0;
         var indices = VideoFrameSampler.SampleIndices(probe.FrameCount, frames, shift);
+        long size = _config.FrameSize, framePixels = (long)probe.Width * probe.Height;
+        return new VideoPlan
+        {
+            Probe = probe,
+            Indices = indices,
+            ContextTokens = indices.Length * _tokensPerTile,
+            MinimumContextTokens = probe.FrameCountEstimated ? Math.Min(indices.Length, 1) * _tokensPerTile : indices.Length * _tokensPerTile,
+            // Raw frames may all queue in the decoder's channel; one frame at a time is resized (float rows + tile).
+            TransientBytes = indices.Length * framePixels * 3 + probe.Height * size * 3 * sizeof(float) + size * size * 3,
+            TileBytes = indices.Length * 3 * size * size * sizeof(float),
+        };
+    }
+
+    /// <summary>Decodes and preprocesses the frames of <paramref name="plan"/>; throws <see cref="MediaException"/>.</summary>
+    public async Task<ProcessedVideo> DecodeAsync(string path, VideoPlan plan, CancellationToken cancellationToken)
+    {
+        var probe = plan.Probe;
+        var indices = plan.Indices;
         var size = _config.FrameSize;
         var pixels = new float[indices.Length][];
         var hashes = new string[indices.Length];
