@@ -1,5 +1,7 @@
 using InternS1.Batch.Contracts.Jobs;
+using InternS1.Batch.Storage.Export;
 using InternS1.Batch.Storage.Ledger;
+using InternS1.Batch.Storage.Reporting;
 using InternS1.Batch.Tests.Infrastructure;
 using InternS1.Batch.TestWorker;
 using InternS1.Batch.Worker.Consumers;
@@ -119,7 +121,7 @@ public class JobIdentityHarnessTests(ScratchDatabase db) : IClassFixture<Scratch
     }
 
     [Fact]
-    public async Task A_job_whose_custom_id_cannot_key_a_row_is_counted_in_its_dataset_under_its_message_id()
+    public async Task A_job_whose_custom_id_cannot_key_a_row_is_counted_and_exported_in_its_dataset_under_its_message_id()
     {
         await using var worker = await HarnessWorker.StartAsync(db.ConnectionString, new DeterministicTestExecutor());
         var messageId = Guid.Parse("0f8fad5b-d9cb-469f-a165-70867728950e");
@@ -129,6 +131,17 @@ public class JobIdentityHarnessTests(ScratchDatabase db) : IClassFixture<Scratch
         Assert.Equal(("invalid_field", "custom_id: must not contain control characters", 1, "consumer"), await db.DeadLetterAsync(key));
         Assert.Equal(new object?[] { "ident-bad", "bad\u0001id", "dead_lettered" }, await RowAsync(key));
         Assert.Equal(0, await db.CountAsync("SELECT count(*) FROM jobs WHERE id = 'victim-id'"));
+
+        // interns1 status counts it and interns1 export writes its line (one output line per input line).
+        var contexts = Database.Contexts(db.ConnectionString);
+        var progress = Assert.Single(await new ProgressReader(contexts).ReadAsync("ident-bad", CancellationToken.None));
+        Assert.Equal((1L, 1L, 0L), (progress.Total, progress.DeadLettered, progress.Pending));
+        var exported = new List<ExportRow>();
+        await foreach (var row in new ExportReader(contexts).ReadAsync("ident-bad", CancellationToken.None))
+            exported.Add(row);
+        var line = Assert.Single(exported);
+        Assert.Equal((key, "bad\u0001id", "invalid_field", "custom_id: must not contain control characters"),
+            (line.JobId, line.CustomId, line.ReasonCode, line.ErrorMessage));
     }
 
     [Fact]

@@ -81,8 +81,9 @@ public class JobPreparerTests(ITestOutputHelper output)
     [Fact]
     public async Task A_megabyte_of_one_word_is_prompt_too_long_from_its_length_before_tokenizing()
     {
+        var preparer = Create(); // loads the tokenizer and template outside the measured time
         var clock = Stopwatch.StartNew();
-        var e = await Assert.ThrowsAsync<JobPreparationException>(() => Prepare(Create(), new string('a', 1 << 20)));
+        var e = await Assert.ThrowsAsync<JobPreparationException>(() => Prepare(preparer, new string('a', 1 << 20)));
         clock.Stop();
         output.WriteLine($"1 MiB one-word message refused in {clock.Elapsed.TotalMilliseconds:0.0} ms");
 
