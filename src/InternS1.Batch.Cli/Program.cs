@@ -3,6 +3,7 @@ using InternS1.Batch.Cli.Commands;
 using InternS1.Batch.Cli.Commands.Bench;
 using InternS1.Batch.Cli.Commands.DeadLetters;
 using InternS1.Batch.Cli.Commands.Model;
+using InternS1.Batch.Cli.Reporting;
 
 namespace InternS1.Batch.Cli;
 
@@ -45,6 +46,15 @@ public static class Program
         bench.Subcommands.Add(ServeBenchCommand.Create());
         root.Subcommands.Add(bench);
 
-        return await root.Parse(args).InvokeAsync();
+        // NOTE: no default exception handler (it prints the stack trace): a failure ends with one line and an exit code.
+        var parse = root.Parse(args);
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e)
+        {
+            return CliErrors.Report(parse, e);
+        }
     }
 }

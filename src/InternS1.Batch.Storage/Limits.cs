@@ -12,6 +12,9 @@ public static class Limits
     /// <summary>Longest <c>custom_id</c> (characters).</summary>
     public const int CustomIdLength = 512;
 
+    /// <summary>Length of <c>jobs.payload_hash</c> (lower-case hex SHA-256).</summary>
+    public const int PayloadHashLength = 64;
+
     /// <summary>The partial unique index on <c>jobs (dataset, custom_id)</c>.</summary>
     public const string CustomIdIndexName = "ux_jobs_dataset_custom_id";
 

@@ -17,7 +17,7 @@ public static class StorageServiceCollectionExtensions
     /// <summary>
     /// Adds <see cref="StorageOptions"/> (validated on start), one <see cref="NpgsqlDataSource"/> for
     /// <c>ConnectionStrings:Postgres</c>, an <see cref="IDbContextFactory{TContext}"/> of
-    /// <see cref="InternS1DbContext"/>, <see cref="JobLedger"/>, <see cref="JobStateReader"/>, <see cref="ResultWriter"/> (a singleton;
+    /// <see cref="InternS1DbContext"/>, <see cref="JobLedger"/>, <see cref="JobStateReader"/>, <see cref="SubmissionLedger"/>, <see cref="ResultWriter"/> (a singleton;
     /// the worker also runs it as a hosted service) and the queries behind status, export and requeue
     /// (<see cref="ProgressReader"/>, <see cref="ExportReader"/>, <see cref="DeadLetterStore"/>) and the
     /// <see cref="SchemaMigrator"/> (on <c>ConnectionStrings:PostgresOwner</c>, else <c>ConnectionStrings:Postgres</c>).
@@ -36,6 +36,7 @@ public static class StorageServiceCollectionExtensions
         services.AddDbContextFactory<InternS1DbContext>((sp, options) => InternS1DbContext.Configure(options, sp.GetRequiredService<NpgsqlDataSource>()));
         services.TryAddSingleton<JobLedger>();
         services.TryAddSingleton<JobStateReader>();
+        services.TryAddSingleton<SubmissionLedger>();
         services.TryAddSingleton<ResultWriter>();
         services.TryAddSingleton<ProgressReader>();
         services.TryAddSingleton<ExportReader>();

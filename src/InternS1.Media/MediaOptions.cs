@@ -69,6 +69,19 @@ public sealed class MediaOptions
     [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan FfmpegTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>One deadline for the whole preparation of a job's media and prompt (fetching, probing, decoding,
+    /// tiling every part, tokenizing); past it the job is dead-lettered as <c>media_timeout</c>. Waiting for room in
+    /// <see cref="MaxDecodedBytes"/> does not count (that is back-pressure, not the job's doing). Default 5 minutes.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
+    public TimeSpan PreparationTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Budget for decoded media in this worker at once, bytes: decode buffers and resized pixels while a job's
+    /// parts are decoded, then the float32 tiles it holds until it ends. A job reserves its estimate (from the image
+    /// headers and video probes, before decoding) and waits until the budget has room; a job whose estimate alone is
+    /// over the budget is refused as <c>media_too_large</c>. Default 2 GiB.</summary>
+    [Range(1L << 20, long.MaxValue)]
+    public long MaxDecodedBytes { get; set; } = 2L * 1024 * 1024 * 1024;
+
     /// <summary>Folder holding <c>ffmpeg</c> and <c>ffprobe</c>; null: found on PATH.</summary>
     public string? FfmpegBinaryFolder { get; set; }
 

@@ -16,7 +16,10 @@ namespace InternS1.Batch.TestWorker;
 /// a media <c>path</c> that does not exist under <see cref="MediaRoot"/> -> <c>media_unreadable</c>; more than
 /// <see cref="ContextWords"/> prompt tokens -> <c>prompt_too_long</c>; metadata <c>{"test":"transient"}</c>
 /// -> <see cref="TransientJobException"/> every time; metadata <c>{"test":"cut-short"}</c> -> the
-/// <see cref="IOException"/> of a media server that closes the connection before the body ends.
+/// <see cref="IOException"/> of a media server that closes the connection before the body ends; metadata
+/// <c>{"test":"crash"}</c>, only when the process was started with <c>INTERNS1_TEST_CRASH=kill</c>
+/// (<see cref="KillOnCrashMarker"/>, the process-level tests' worker), kills its own process (SIGKILL)
+/// <see cref="CrashDelay"/> after it started the job: a job that takes its worker down.
 /// </summary>
 public sealed class DeterministicTestExecutor : IPromptJobExecutor
 {
@@ -33,6 +36,14 @@ public sealed class DeterministicTestExecutor : IPromptJobExecutor
 
     public int ContextWords { get; init; } = 1000;
 
+    /// <summary>Whether a job marked <c>{"test":"crash"}</c> kills this process (INTERNS1_TEST_CRASH=kill); off otherwise,
+    /// so an in-process test host can never be killed by it.</summary>
+    public bool KillOnCrashMarker { get; init; } = Environment.GetEnvironmentVariable("INTERNS1_TEST_CRASH") == "kill";
+
+    /// <summary>How long a crashing job runs before it kills the process (INTERNS1_TEST_CRASH_DELAY_MS, default 300 ms).</summary>
+    public TimeSpan CrashDelay { get; init; } = TimeSpan.FromMilliseconds(
+        int.TryParse(Environment.GetEnvironmentVariable("INTERNS1_TEST_CRASH_DELAY_MS"), out var crashMs) ? crashMs : 300);
+
     /// <summary>Executions per job id in this process.</summary>
     public ConcurrentDictionary<string, int> Executions { get; } = new();
 
@@ -44,10 +55,16 @@ public sealed class DeterministicTestExecutor : IPromptJobExecutor
             lock (LogLock)
                 File.AppendAllText(ExecutionLog, $"{job.JobId} {Environment.ProcessId}\n");
         }
-        if (job.Metadata?.TryGetValue("test", out var test) == true && test.ValueKind == System.Text.Json.JsonValueKind.String && test.GetString() == "transient")
+        var marker = job.Metadata?.TryGetValue("test", out var test) == true && test.ValueKind == System.Text.Json.JsonValueKind.String ? test.GetString() : null;
+        if (marker == "transient")
             throw new TransientJobException("test: simulated engine out of memory");
-        if (job.Metadata?.TryGetValue("test", out var cut) == true && cut.ValueKind == System.Text.Json.JsonValueKind.String && cut.GetString() == "cut-short")
+        if (marker == "cut-short")
             throw new IOException("test: the response ended prematurely (the media server closed the connection after 1000 of 5000 bytes)");
+        if (marker == "crash" && KillOnCrashMarker)
+        {
+            await Task.Delay(CrashDelay, cancellationToken);
+            System.Diagnostics.Process.GetCurrentProcess().Kill();
+        }
         if (Delay > TimeSpan.Zero)
             await Task.Delay(Delay, cancellationToken);
 

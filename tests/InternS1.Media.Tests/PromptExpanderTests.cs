@@ -87,6 +87,29 @@ public class PromptExpanderTests
     }
 
     [Fact]
+    public void A_placeholder_finder_skips_the_same_words_typed_in_content_and_reports_each_replacement()
+    {
+        // The template wrote the placeholder at 29; the first <video> and <IMG_CONTEXT> (at 3 and 14) are a user's words.
+        const string rendered = "Is <video> or <IMG_CONTEXT> X<IMG_CONTEXT>\n";
+        var template = new[] { 29 };
+        int Find(string token, int from)
+        {
+            for (var at = rendered.IndexOf(token, from, StringComparison.Ordinal); at >= 0; at = rendered.IndexOf(token, at + 1, StringComparison.Ordinal))
+                if (template.Contains(at)) return at;
+            return -1;
+        }
+
+        var expanded = Expander.Expand(rendered, [Image(1)], Find);
+
+        var expansion = "<img>" + string.Concat(Enumerable.Repeat(Ctx, 256)) + "</img>";
+        Assert.Equal("Is <video> or <IMG_CONTEXT> X" + expansion + "\n", expanded.Text);
+        Assert.Equal([(29, Ctx.Length, expansion)], expanded.Replacements);
+        Assert.Equal(29 + "<img>".Length, Assert.Single(expanded.Runs).CharOffset);
+        // Without the finder every occurrence counts: the user's words become placeholders and the counts disagree.
+        Assert.Throws<PlaceholderMismatchException>(() => Expander.Expand(rendered, [Image(1)]));
+    }
+
+    [Fact]
     public void Runs_are_located_in_token_ids_by_counting_context_ids()
     {
         const int C = 152957;

@@ -127,9 +127,18 @@ namespace InternS1.Batch.Migrations.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("id");
 
+                    b.Property<string>("AttemptOwner")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("attempt_owner");
+
                     b.Property<int>("Attempts")
                         .HasColumnType("integer")
                         .HasColumnName("attempts");
+
+                    b.Property<int>("Crashes")
+                        .HasColumnType("integer")
+                        .HasColumnName("crashes");
 
                     b.Property<DateTime>("CreatedAt")
                         .ValueGeneratedOnAdd()
@@ -161,6 +170,11 @@ namespace InternS1.Batch.Migrations.Migrations
                         .IsRequired()
                         .HasColumnType("jsonb")
                         .HasColumnName("payload");
+
+                    b.Property<string>("PayloadHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("payload_hash");
 
                     b.Property<int>("Priority")
                         .HasColumnType("integer")
@@ -249,6 +263,78 @@ namespace InternS1.Batch.Migrations.Migrations
                         .HasName("pk_results");
 
                     b.ToTable("results", (string)null);
+                });
+
+            modelBuilder.Entity("InternS1.Batch.Storage.Entities.SupersededJob", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("CustomId")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("custom_id");
+
+                    b.Property<string>("Dataset")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("dataset");
+
+                    b.Property<string>("DeadLetter")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("dead_letter");
+
+                    b.Property<string>("JobId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("job_id");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("payload");
+
+                    b.Property<string>("PayloadHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("payload_hash");
+
+                    b.Property<string>("Result")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("result");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTime>("SupersededAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("superseded_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("SupersededBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("superseded_by");
+
+                    b.HasKey("Id")
+                        .HasName("pk_superseded_jobs");
+
+                    b.HasIndex("JobId", "PayloadHash")
+                        .HasDatabaseName("ix_superseded_jobs_job_id_payload_hash");
+
+                    b.ToTable("superseded_jobs", (string)null);
                 });
 
             modelBuilder.Entity("InternS1.Batch.Storage.Entities.TokenUsage", b =>

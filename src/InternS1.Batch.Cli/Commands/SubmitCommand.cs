@@ -13,7 +13,7 @@ using Spectre.Console;
 
 namespace InternS1.Batch.Cli.Commands;
 
-/// <summary><c>interns1 submit FILE.jsonl --dataset NAME [--strict]</c>.</summary>
+/// <summary><c>interns1 submit FILE.jsonl --dataset NAME [--strict] [--replace]</c>.</summary>
 public static class SubmitCommand
 {
     public static Command Create()
@@ -21,7 +21,11 @@ public static class SubmitCommand
         var file = new Argument<FileInfo>("file") { Description = "JSON Lines file: native job lines or OpenAI Batch input lines" };
         var dataset = CommonOptions.Dataset(required: true, "Dataset the jobs belong to (created on first use)");
         var strict = new Option<bool>("--strict") { Description = "Also refuse the file when any job would be rejected by the worker's validation" };
-        var command = new Command("submit", "Publish a file of prompt jobs to the job queue") { file, dataset, strict };
+        var replace = new Option<bool>("--replace")
+        {
+            Description = "Let a line give an existing custom_id a new prompt: the old job's result or dead letter is kept in superseded_jobs and the job runs again",
+        };
+        var command = new Command("submit", "Publish a file of prompt jobs to the job queue") { file, dataset, strict, replace };
         command.SetAction(async (parseResult, ct) =>
         {
             var path = parseResult.GetValue(file)!;
@@ -33,8 +37,9 @@ public static class SubmitCommand
             await using var services = CliServices.Build();
             var name = parseResult.GetValue(dataset)!;
             var queue = services.GetRequiredService<IOptions<WorkerOptions>>().Value.QueueName;
-            var submitter = new JobSubmitter(services.GetRequiredService<JobLedger>(), services.GetRequiredService<RabbitMqAddress>(),
-                services.GetRequiredService<SubmitPromptJobValidator>());
+            var submitter = new JobSubmitter(services.GetRequiredService<JobLedger>(), services.GetRequiredService<SubmissionLedger>(),
+                services.GetRequiredService<RabbitMqAddress>(), services.GetRequiredService<SubmitPromptJobValidator>());
+            var submitOptions = new SubmitOptions { Strict = parseResult.GetValue(strict), Replace = parseResult.GetValue(replace) };
 
             SubmitResult result = null!;
             using (var reader = path.OpenText())
@@ -44,7 +49,7 @@ public static class SubmitCommand
                     .StartAsync(async progress =>
                     {
                         var task = progress.AddTask($"publishing to {Markup.Escape(queue)}", autoStart: true, maxValue: 1);
-                        result = await submitter.SubmitAsync(reader, name, queue, parseResult.GetValue(strict),
+                        result = await submitter.SubmitAsync(reader, name, queue, submitOptions,
                             (done, total) => { task.MaxValue = total; task.Value = done; }, ct);
                         task.Value = task.MaxValue;
                     });
@@ -53,12 +58,17 @@ public static class SubmitCommand
             {
                 Console.Error.WriteLine($"submit: {path.Name} refused, nothing was published ({result.Problems.Count} problem(s)):");
                 foreach (var p in result.Problems.Take(100))
-                    Console.Error.WriteLine($"  {p}");
+                    Console.Error.WriteLine(p.LineNumber == 0 ? $"  {p.Message}" : $"  {p}");
                 if (result.Problems.Count > 100)
                     Console.Error.WriteLine($"  ... and {result.Problems.Count - 100} more");
                 return 1;
             }
-            AnsiConsole.MarkupLine($"Published [green]{result.Published}[/] job(s) to [blue]{Markup.Escape(queue)}[/] ({result.NewlyRegistered} new in dataset [blue]{Markup.Escape(name)}[/]).");
+            foreach (var w in result.DuplicateJobIds.Take(100))
+                Console.Error.WriteLine($"submit: warning: {w}");
+            if (result.DuplicateJobIds.Count > 0)
+                Console.Error.WriteLine($"submit: warning: {result.DuplicateJobIds.Count} line(s) reuse a job_id of another job; each ends as a duplicate_job_id dead letter in this dataset");
+            AnsiConsole.MarkupLine($"Published [green]{result.Published}[/] job(s) to [blue]{Markup.Escape(queue)}[/] ({result.NewlyRegistered} new in dataset [blue]{Markup.Escape(name)}[/]" +
+                                   $"{(result.Replaced > 0 ? $", {result.Replaced} replaced" : "")}{(result.DuplicateJobIds.Count > 0 ? $", {result.DuplicateJobIds.Count} duplicate job_id" : "")}).");
             var rows = await services.GetRequiredService<ProgressReader>().ReadAsync(name, ct);
             AnsiConsole.Write(ProgressTable.Render(rows));
             return 0;

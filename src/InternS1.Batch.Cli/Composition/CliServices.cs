@@ -18,7 +18,10 @@ internal static class CliServices
         configuration ??= InternS1Host.BuildConfiguration();
         var services = new ServiceCollection();
         services.AddSingleton(configuration);
-        services.AddLogging(b => b.AddConfiguration(configuration.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+        // NOTE: the database client's own error logs (with stack traces) are off: a failed command reports the failure once
+        // (Reporting.CliErrors).
+        services.AddLogging(b => b.AddConfiguration(configuration.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning)
+            .AddFilter("Microsoft.EntityFrameworkCore", LogLevel.None).AddFilter("Npgsql", LogLevel.None));
         services.AddInternS1Storage(configuration);
         services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.SectionName).ValidateDataAnnotations();
         services.AddOptions<JobValidationOptions>().BindConfiguration(JobValidationOptions.SectionName).ValidateDataAnnotations();

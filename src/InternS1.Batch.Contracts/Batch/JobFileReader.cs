@@ -91,6 +91,8 @@ public static class JobFileReader
         var url = line["url"] is JsonValue u && u.TryGetValue<string>(out var s) ? s : BatchInputLine.ChatCompletionsUrl;
         if (url != BatchInputLine.ChatCompletionsUrl)
             return (null, $"url '{url}' is not supported (only {BatchInputLine.ChatCompletionsUrl})");
+        if (body["chat_template_kwargs"] is { } kwargs && kwargs is not JsonObject)
+            return (null, "body.chat_template_kwargs must be an object (e.g. {\"enable_thinking\": false})");
         return (OpenAiBatchBody.ToNativeJob(line["custom_id"]!.GetValue<string>(), body), null);
     }
 

@@ -40,7 +40,7 @@ public static class OpenAiBatchBody
         if (sampling.Count > 0)
             job["sampling"] = sampling;
 
-        var thinking = body["chat_template_kwargs"]?["enable_thinking"] ?? body["enable_thinking"];
+        var thinking = (body["chat_template_kwargs"] as JsonObject)?["enable_thinking"] ?? body["enable_thinking"];
         if (thinking is not null)
             job["enable_thinking"] = thinking.DeepClone();
         if (body["chat_template_kwargs"] is JsonObject kwargs)

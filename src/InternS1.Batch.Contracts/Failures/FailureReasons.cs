@@ -17,6 +17,9 @@ public static class FailureReasons
     public const string InvalidSampling = "invalid_sampling";
     /// <summary>Another job of the dataset already has this custom_id.</summary>
     public const string DuplicateCustomId = "duplicate_custom_id";
+    /// <summary>The job_id already belongs to another job (another dataset, custom_id or content): the newcomer is
+    /// recorded under a key of its own (<c>dup:{job_id}:{hash}</c>) and never runs as the other job.</summary>
+    public const string DuplicateJobId = "duplicate_job_id";
     /// <summary>The prompt (with media tokens) does not fit the model context or the KV cache.</summary>
     public const string PromptTooLong = "prompt_too_long";
     /// <summary>The chat template refused the conversation (raise_exception) or failed to render.</summary>
@@ -42,7 +45,7 @@ public static class FailureReasons
     /// <summary>Every code, for validation and documentation.</summary>
     public static readonly IReadOnlyList<string> All =
     [
-        MalformedMessage, InvalidField, UnsupportedContent, InvalidSampling, DuplicateCustomId,
+        MalformedMessage, InvalidField, UnsupportedContent, InvalidSampling, DuplicateCustomId, DuplicateJobId,
         PromptTooLong, TemplateError, MediaUnreadable, MediaTooLarge, MediaForbidden, MediaTimeout,
         DeadlineExpired, EngineError, EngineRejected, RetriesExhausted,
     ];

@@ -18,6 +18,8 @@ public sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         builder.Property(j => j.CustomId).HasMaxLength(Limits.CustomIdLength);
         builder.Property(j => j.Status).HasMaxLength(16);
         builder.Property(j => j.Payload).HasColumnType("jsonb");
+        builder.Property(j => j.PayloadHash).HasMaxLength(Limits.PayloadHashLength);
+        builder.Property(j => j.AttemptOwner).HasMaxLength(64);
         builder.Property(j => j.CreatedAt).HasDefaultValueSql("now()");
 
         builder.HasIndex(j => new { j.Dataset, j.CustomId })

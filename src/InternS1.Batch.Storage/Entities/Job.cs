@@ -24,6 +24,19 @@ public sealed class Job
     /// <summary>The job message as JSON (jsonb).</summary>
     public required string Payload { get; set; }
 
+    /// <summary>Lower-case hex SHA-256 of the job's canonical content (dataset, custom_id, messages, tools, sampling,
+    /// response_format, enable_thinking, chat_template_kwargs): a delivery with this id but another hash is another
+    /// job. Null for rows written before the hash existed (then only dataset and custom_id are compared).</summary>
+    public string? PayloadHash { get; set; }
+
+    /// <summary>Deliveries that started the job in a worker that then died before ending it (the next start found the
+    /// previous one still open under another worker instance). A job with crashes runs alone in its worker.</summary>
+    public int Crashes { get; set; }
+
+    /// <summary>The worker instance whose delivery is executing the job now; null when none is (a delivery that ends
+    /// without a crash clears it).</summary>
+    public string? AttemptOwner { get; set; }
+
     public DateTime CreatedAt { get; set; }
 
     public DateTime? StartedAt { get; set; }

@@ -11,4 +11,11 @@ public enum JobStartKind
 
     /// <summary>Another job of the dataset holds this custom_id; this job was recorded as dead-lettered.</summary>
     DuplicateCustomId,
+
+    /// <summary>The job id belongs to another job (another dataset, custom_id or content hash); nothing was changed.
+    /// The newcomer needs a row and a dead letter of its own (<c>duplicate_job_id</c>).</summary>
+    IdentityConflict,
+
+    /// <summary>This content was superseded under its job id (<c>submit --replace</c>): a stale copy; acknowledge.</summary>
+    Superseded,
 }

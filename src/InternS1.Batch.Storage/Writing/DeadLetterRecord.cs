@@ -7,6 +7,10 @@ public sealed record DeadLetterRecord
 {
     /// <summary>The job id, or <c>message:{MessageId}</c> when the message has no readable job id.</summary>
     public required string JobId { get; init; }
+    /// <summary>The content hash of the delivery that failed; when set, the dead letter is written only while the job
+    /// row has this hash (or none). Null: not checked (the error-queue recorder).</summary>
+    public string? PayloadHash { get; init; }
+
     public string? Dataset { get; init; }
     public string? CustomId { get; init; }
 

@@ -6,6 +6,10 @@ namespace InternS1.Batch.Storage.Writing;
 public sealed record ResultRecord
 {
     public required string JobId { get; init; }
+
+    /// <summary>The content hash of the delivery that computed the result; when set, the result is written only while
+    /// the job row has this hash (or none). Null: not checked.</summary>
+    public string? PayloadHash { get; init; }
     public required string Content { get; init; }
     public string? ReasoningContent { get; init; }
 

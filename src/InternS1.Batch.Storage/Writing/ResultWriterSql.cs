@@ -8,11 +8,20 @@ namespace InternS1.Batch.Storage.Writing;
 /// in one transaction, whatever the group size.</summary>
 internal static class ResultWriterSql
 {
-    private const string InsertResults = """
+    // NOTE: a record carrying the content hash of the delivery that computed it is written only while the job row has
+    // that hash (or none): a result computed for a job whose prompt was superseded meanwhile, or for another job under
+    // the same id, never lands in the row.
+    private const string SameContent = """
+        NOT EXISTS (SELECT 1 FROM jobs j WHERE j.id = t.job_id AND j.payload_hash IS NOT NULL AND t.payload_hash IS NOT NULL
+                    AND j.payload_hash <> t.payload_hash)
+        """;
+
+    private const string InsertResults = $"""
         INSERT INTO results (job_id, content, reasoning_content, tool_calls, finish_reason, model, seed, thinking_ignored, created_at)
         SELECT t.job_id, t.content, t.reasoning_content, t.tool_calls::jsonb, t.finish_reason, t.model, t.seed, t.thinking_ignored, now()
-        FROM unnest(@job_id, @content, @reasoning_content, @tool_calls, @finish_reason, @model, @seed, @thinking_ignored)
-             AS t(job_id, content, reasoning_content, tool_calls, finish_reason, model, seed, thinking_ignored)
+        FROM unnest(@job_id, @content, @reasoning_content, @tool_calls, @finish_reason, @model, @seed, @thinking_ignored, @payload_hash)
+             AS t(job_id, content, reasoning_content, tool_calls, finish_reason, model, seed, thinking_ignored, payload_hash)
+        WHERE {SameContent}
         ON CONFLICT (job_id) DO NOTHING
         RETURNING job_id
         """;
@@ -26,20 +35,21 @@ internal static class ResultWriterSql
                CASE WHEN t.reported IS NULL THEN NULL ELSE string_to_array(t.reported, ' ') END, now()
         FROM unnest(@job_id, @prompt, @image, @video, @cached, @completion, @reasoning, @queue_ms, @prefill_ms, @decode_ms, @reported)
              AS t(job_id, prompt, image, video, cached, completion, reasoning, queue_ms, prefill_ms, decode_ms, reported)
+        WHERE EXISTS (SELECT 1 FROM results r WHERE r.job_id = t.job_id)
         ON CONFLICT (job_id) DO NOTHING
         """;
 
     private const string MarkSucceeded = """
         UPDATE jobs SET status = 'succeeded', finished_at = now()
-        WHERE id = ANY(@job_id) AND status <> 'succeeded'
+        WHERE id = ANY(@job_id) AND status <> 'succeeded' AND EXISTS (SELECT 1 FROM results r WHERE r.job_id = jobs.id)
         """;
 
     private static readonly string InsertDeadLetters = $"""
         INSERT INTO dead_letters (job_id, dataset, custom_id, reason_code, message, exception, payload, attempts, source, created_at)
         SELECT t.job_id, t.dataset, t.custom_id, t.reason_code, t.message, t.exception, t.payload::jsonb, t.attempts, t.source, now()
-        FROM unnest(@job_id, @dataset, @custom_id, @reason_code, @message, @exception, @payload, @attempts, @source)
-             AS t(job_id, dataset, custom_id, reason_code, message, exception, payload, attempts, source)
-        WHERE NOT EXISTS (SELECT 1 FROM results r WHERE r.job_id = t.job_id)
+        FROM unnest(@job_id, @dataset, @custom_id, @reason_code, @message, @exception, @payload, @attempts, @source, @payload_hash)
+             AS t(job_id, dataset, custom_id, reason_code, message, exception, payload, attempts, source, payload_hash)
+        WHERE NOT EXISTS (SELECT 1 FROM results r WHERE r.job_id = t.job_id) AND {SameContent}
         ON CONFLICT (job_id) WHERE requeued_at IS NULL DO NOTHING
         RETURNING job_id
         """;
@@ -72,6 +82,7 @@ internal static class ResultWriterSql
                 Add(cmd, "model", results.Select(r => r.Model).ToArray());
                 cmd.Parameters.Add(new NpgsqlParameter<long[]>("seed", results.Select(r => r.Seed).ToArray()));
                 cmd.Parameters.Add(new NpgsqlParameter<bool[]>("thinking_ignored", results.Select(r => r.ThinkingIgnored).ToArray()));
+                Add(cmd, "payload_hash", results.Select(r => r.PayloadHash).ToArray());
                 await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
                 while (await reader.ReadAsync(ct).ConfigureAwait(false))
                     inserted.Add("r:" + reader.GetString(0));
@@ -111,6 +122,7 @@ internal static class ResultWriterSql
                 Add(cmd, "payload", deadLetters.Select(d => d.PayloadJson).ToArray());
                 AddInts(cmd, "attempts", deadLetters.Select(d => d.Attempts));
                 Add(cmd, "source", deadLetters.Select(d => d.Source).ToArray());
+                Add(cmd, "payload_hash", deadLetters.Select(d => d.PayloadHash).ToArray());
                 await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
                 while (await reader.ReadAsync(ct).ConfigureAwait(false))
                     inserted.Add("d:" + reader.GetString(0));

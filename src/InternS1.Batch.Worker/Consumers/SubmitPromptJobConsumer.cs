@@ -3,7 +3,6 @@ using System.Text.Json;
 using InternS1.Batch.Contracts.Events;
 using InternS1.Batch.Contracts.Failures;
 using InternS1.Batch.Contracts.Jobs;
-using InternS1.Batch.Storage.Entities;
 using InternS1.Batch.Storage.Ledger;
 using InternS1.Batch.Storage.Writing;
 using InternS1.Batch.Worker.Execution;
@@ -18,10 +17,12 @@ using Microsoft.Extensions.Options;
 namespace InternS1.Batch.Worker.Consumers;
 
 /// <summary>
-/// Runs one job: intake paused (<see cref="IntakeGate"/>)? wait, before anything is spent. Already ended? ack. Rejected (invalid field, duplicate custom_id, deadline passed)?
-/// write the dead letter, ack. Execute through <see cref="IPromptJobExecutor"/>. Hand the outcome to the
-/// <see cref="ResultWriter"/> and await the commit. Return (MassTransit acks). Transient faults throw and
-/// are retried by the endpoint's retry policy (see <see cref="SubmitPromptJobConsumerDefinition"/>);
+/// Runs one job: intake paused (<see cref="IntakeGate"/>)? wait, before anything is spent. Already ended? ack. Its job
+/// id taken by another job (another dataset, custom_id or content)? a dead letter of its own (<c>duplicate_job_id</c>),
+/// ack. Rejected (invalid field, duplicate custom_id, deadline passed)? write the dead letter, ack. Execute through
+/// <see cref="IPromptJobExecutor"/> (alone in the worker when an earlier delivery crashed one: <see cref="CrashIsolation"/>).
+/// Hand the outcome to the <see cref="ResultWriter"/> and await the commit. Return (MassTransit acks). Transient faults
+/// throw and are retried by the endpoint's retry policy (see <see cref="SubmitPromptJobConsumerDefinition"/>);
 /// cancellation at shutdown throws and the message goes back to the queue.
 /// </summary>
 public sealed class SubmitPromptJobConsumer(
@@ -31,6 +32,7 @@ public sealed class SubmitPromptJobConsumer(
     SubmitPromptJobValidator validator,
     InFlightJobs inFlightJobs,
     IntakeGate intake,
+    CrashIsolation isolation,
     WorkerMetrics metrics,
     TimeProvider time,
     IOptions<WorkerOptions> options,
@@ -45,58 +47,100 @@ public sealed class SubmitPromptJobConsumer(
         var job = context.Message;
         var started = Stopwatch.StartNew();
         var payload = JobPayload.Serialize(job);
+        var hash = JobContentHash.Compute(job);
+        var endings = new JobEndings(context, writer, metrics, time, options.Value, logger, payload, hash, started);
         metrics.Received();
         using var inFlight = metrics.InFlight();
 
         if (validator.ValidateIdentity(job) is { } badIdentity)
         {
-            // A job_id that cannot key a row: the dead letter is keyed by the message instead.
-            var messageId = context.MessageId?.ToString()
-                ?? Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(payload)))[..32].ToLowerInvariant();
-            var key = badIdentity.Field == JobIdentity.JobIdField ? $"message:{messageId}" : job.JobId;
-            await DeadLetterAsync(context, key, badIdentity.ReasonCode, badIdentity.Message, payload, attempts: 1).ConfigureAwait(false);
+            // Identity fields that cannot key a row: the job is keyed by its message, never by a job id that may be
+            // another job's; a usable dataset still counts it.
+            var key = $"message:{context.MessageId?.ToString()
+                ?? Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(payload)))[..32]}";
+            if (JobIdentity.IsUsableDataset(job.Dataset))
+                await ledger.RecordEndedAsync(Admission(job, payload, hash) with { JobId = key, CustomId = JobIdentity.Storable(job.CustomId) },
+                    context.CancellationToken).ConfigureAwait(false);
+            await endings.DeadLetterAsync(key, badIdentity.ReasonCode, badIdentity.Message, attempts: 1).ConfigureAwait(false);
             return;
         }
 
-        // 1. Already ended? (the unique keys make this safe under races; this only saves the work)
         using var claim = await inFlightJobs.ClaimAsync(job.JobId, context.CancellationToken).ConfigureAwait(false);
-        var start = await ledger.BeginAsync(new JobAdmission
+        // A redelivery whose earlier delivery died with its worker runs alone (and is not started before it may).
+        var suspect = context.ReceiveContext.Redelivered
+                      && (await ledger.PeekAsync(job.JobId, isolation.InstanceId, context.CancellationToken).ConfigureAwait(false))?.Suspect == true;
+        var lease = await isolation.EnterAsync(suspect, context.CancellationToken).ConfigureAwait(false);
+        try
         {
-            JobId = job.JobId, Dataset = job.Dataset, CustomId = job.CustomId,
-            Priority = job.Priority, Deadline = job.Deadline, PayloadJson = payload,
-        }, context.CancellationToken).ConfigureAwait(false);
-        if (start.Kind == JobStartKind.AlreadyFinished)
-        {
-            metrics.Duplicate();
-            logger.LogInformation("Job {JobId} already ended ({Status}); acknowledged without work", job.JobId, start.Status);
-            return;
+            // 1. Already ended? (the unique keys make this safe under races; this only saves the work)
+            var start = await ledger.BeginAsync(Admission(job, payload, hash) with { AttemptOwner = isolation.InstanceId },
+                context.CancellationToken).ConfigureAwait(false);
+            switch (start.Kind)
+            {
+                case JobStartKind.AlreadyFinished:
+                    metrics.Duplicate();
+                    logger.LogInformation("Job {JobId} already ended ({Status}); acknowledged without work", job.JobId, start.Status);
+                    return;
+                case JobStartKind.Superseded:
+                    metrics.Duplicate();
+                    logger.LogInformation("Job {JobId}: this content was superseded by interns1 submit --replace; acknowledged without work", job.JobId);
+                    return;
+                case JobStartKind.IdentityConflict:
+                    await DuplicateJobIdAsync(endings, job, payload, hash, context.CancellationToken).ConfigureAwait(false);
+                    return;
+                case JobStartKind.DuplicateCustomId:
+                    await endings.DeadLetterAsync(job.JobId, FailureReasons.DuplicateCustomId,
+                        $"custom_id: '{job.CustomId}' is already used in dataset '{job.Dataset}' by job '{start.ConflictingJobId}'", start.Attempts).ConfigureAwait(false);
+                    return;
+            }
+            if (!suspect && start.Crashes > 0)
+            {
+                // Crash evidence found only now (a first delivery of a job another copy of which crashed a worker).
+                lease.Dispose();
+                lease = await isolation.EnterAsync(true, context.CancellationToken).ConfigureAwait(false);
+                suspect = true;
+            }
+            if (suspect)
+                logger.LogWarning("Job {JobId} was running when a worker died ({Crashes} time(s)); running it alone (attempt {Attempts})",
+                    job.JobId, start.Crashes, start.Attempts);
+            try
+            {
+                await RunAsync(context, endings, start).ConfigureAwait(false);
+            }
+            catch
+            {
+                // Not a crash: the next delivery must not count one (best effort; the database may be the fault).
+                await ReleaseQuietlyAsync(job.JobId).ConfigureAwait(false);
+                throw;
+            }
         }
-        if (start.Kind == JobStartKind.DuplicateCustomId)
+        finally
         {
-            await DeadLetterAsync(context, job.JobId, FailureReasons.DuplicateCustomId,
-                $"custom_id: '{job.CustomId}' is already used in dataset '{job.Dataset}' by job '{start.ConflictingJobId}'",
-                payload, start.Attempts).ConfigureAwait(false);
-            return;
+            lease.Dispose();
         }
+    }
 
+    private async Task RunAsync(ConsumeContext<SubmitPromptJob> context, JobEndings endings, JobStart start)
+    {
+        var job = context.Message;
         if (start.Attempts > options.Value.MaxAttempts)
         {
-            await DeadLetterAsync(context, job.JobId, FailureReasons.EngineError,
+            await endings.DeadLetterAsync(job.JobId, FailureReasons.EngineError,
                 $"job: started {start.Attempts} times without ending (did the worker crash on it?); the limit is Worker:MaxAttempts = {options.Value.MaxAttempts}",
-                payload, start.Attempts).ConfigureAwait(false);
+                start.Attempts).ConfigureAwait(false);
             return;
         }
 
         // 2. Rejected?
         if (validator.Validate(job) is { } rejection)
         {
-            await DeadLetterAsync(context, job.JobId, rejection.ReasonCode, rejection.Message, payload, start.Attempts).ConfigureAwait(false);
+            await endings.DeadLetterAsync(job.JobId, rejection.ReasonCode, rejection.Message, start.Attempts).ConfigureAwait(false);
             return;
         }
         if (job.Deadline is { } deadline && deadline <= time.GetUtcNow())
         {
-            await DeadLetterAsync(context, job.JobId, FailureReasons.DeadlineExpired,
-                $"deadline: {deadline:O} passed before the job could start", payload, start.Attempts).ConfigureAwait(false);
+            await endings.DeadLetterAsync(job.JobId, FailureReasons.DeadlineExpired,
+                $"deadline: {deadline:O} passed before the job could start", start.Attempts).ConfigureAwait(false);
             return;
         }
 
@@ -107,61 +151,44 @@ public sealed class SubmitPromptJobConsumer(
         switch (outcome)
         {
             case JobOutcome.Completed { Completion: var c }:
-                await writer.WriteResultAsync(ToRecord(job.JobId, c), CancellationToken.None).ConfigureAwait(false);
-                metrics.Completed(c.Usage, started.Elapsed);
-                await PublishAsync(context, new PromptJobCompleted
-                {
-                    JobId = job.JobId, Dataset = job.Dataset, CustomId = job.CustomId,
-                    FinishReason = c.FinishReason, Usage = c.Usage, CompletedAt = time.GetUtcNow(),
-                }).ConfigureAwait(false);
+                await endings.CompletedAsync(ToRecord(job.JobId, c) with { PayloadHash = endings.PayloadHash }, c).ConfigureAwait(false);
                 break;
             case JobOutcome.Rejected r:
-                await DeadLetterAsync(context, job.JobId, r.ReasonCode, r.Message, payload, start.Attempts).ConfigureAwait(false);
+                await endings.DeadLetterAsync(job.JobId, r.ReasonCode, r.Message, start.Attempts).ConfigureAwait(false);
                 break;
             default:
                 throw new InvalidOperationException($"The executor returned an unknown outcome {outcome?.GetType().Name ?? "null"} for job {job.JobId}.");
         }
     }
 
-    private async Task DeadLetterAsync(ConsumeContext<SubmitPromptJob> context, string jobId, string reasonCode, string message, string payload, int attempts)
+    /// <summary>The job id belongs to another job: this newcomer gets a row and a dead letter of its own in its dataset,
+    /// keyed <c>dup:</c>; the holder is not touched (and not named: it may be another dataset's).</summary>
+    private async Task DuplicateJobIdAsync(JobEndings endings, SubmitPromptJob job, string payload, string hash, CancellationToken cancellationToken)
     {
-        var job = context.Message;
-        await writer.WriteDeadLetterAsync(new DeadLetterRecord
-        {
-            JobId = jobId,
-            Dataset = string.IsNullOrWhiteSpace(job.Dataset) ? null : job.Dataset,
-            CustomId = string.IsNullOrWhiteSpace(job.CustomId) ? null : job.CustomId,
-            ReasonCode = reasonCode,
-            Message = message,
-            PayloadJson = payload,
-            Attempts = attempts,
-            FinalStatus = FailureStatus.For(reasonCode),
-            Source = DeadLetterSources.Consumer,
-        }, CancellationToken.None).ConfigureAwait(false);
-        metrics.DeadLettered(reasonCode);
-        logger.LogWarning("Job {JobId} of {Dataset} dead-lettered: {ReasonCode}: {Message}", jobId, job.Dataset, reasonCode, message);
-        await PublishAsync(context, new PromptJobFailed
-        {
-            JobId = jobId, Dataset = job.Dataset ?? "", CustomId = job.CustomId,
-            ReasonCode = reasonCode, Message = message, FailedAt = time.GetUtcNow(),
-        }).ConfigureAwait(false);
+        var key = JobIdentity.DuplicateKey(job.JobId, hash);
+        await ledger.RecordEndedAsync(Admission(job, payload, hash) with { JobId = key }, cancellationToken).ConfigureAwait(false);
+        await endings.DeadLetterAsync(key, FailureReasons.DuplicateJobId,
+            $"job_id: '{job.JobId}' already belongs to another job (another dataset, custom_id or content); recorded as '{key}'. " +
+            "Job ids must be unique across datasets; leave job_id out to let submit derive one", attempts: 1).ConfigureAwait(false);
     }
 
-    private async Task PublishAsync<T>(ConsumeContext context, T @event) where T : class
+    private async Task ReleaseQuietlyAsync(string jobId)
     {
-        if (!options.Value.PublishEvents)
-            return;
         try
         {
-            await context.Publish(@event, CancellationToken.None).ConfigureAwait(false);
+            await ledger.ReleaseAsync(jobId, isolation.InstanceId, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            // NOTE: events are at-most-once: the commit already happened, so a failed publish must not
-            // turn into a retry of the job (which would find it ended and ack without an event anyway).
-            logger.LogWarning(ex, "Publishing {EventType} failed", typeof(T).Name);
+            logger.LogDebug(ex, "Could not record that the delivery of job {JobId} ended without a crash", jobId);
         }
     }
+
+    private static JobAdmission Admission(SubmitPromptJob job, string payload, string hash) => new()
+    {
+        JobId = job.JobId, Dataset = job.Dataset, CustomId = job.CustomId,
+        Priority = job.Priority, Deadline = job.Deadline, PayloadJson = payload, PayloadHash = hash,
+    };
 
     /// <summary>The row of a completion as the result writer stores it (also for the serve endpoint's requests).</summary>
     public static ResultRecord ToRecord(string jobId, JobCompletion c) => new()

@@ -29,15 +29,18 @@ public sealed class EngineJobExecutor(IGenerationEngine engine, JobPreparer prep
             return new JobOutcome.Rejected(e.ReasonCode, e.Message);
         }
 
-        // 2. Generate.
+        // 2. Generate (the prepared job holds its decoded media's share of the memory budget until it ends).
         EngineResult result;
-        try
+        using (prepared)
         {
-            result = await engine.GenerateAsync(prepared.Request, cancellationToken);
-        }
-        catch (RequestRejectedException e)
-        {
-            return new JobOutcome.Rejected(EngineRejections.ToFailureReason(e.Reason), e.Message);
+            try
+            {
+                result = await engine.GenerateAsync(prepared.Request, cancellationToken);
+            }
+            catch (RequestRejectedException e)
+            {
+                return new JobOutcome.Rejected(EngineRejections.ToFailureReason(e.Reason), e.Message);
+            }
         }
 
         return new JobOutcome.Completed(ToCompletion(job, prepared, result));

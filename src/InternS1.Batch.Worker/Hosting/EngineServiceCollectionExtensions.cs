@@ -25,7 +25,7 @@ public static class EngineServiceCollectionExtensions
     /// Registers the engine behind the worker's one executor seam, <see cref="IPromptJobExecutor"/>: this is the
     /// call that chooses the executor (today the local engine; a remote engine, chosen by configuration, would
     /// register its own executor here instead). The local engine: options (<c>Engine</c> for the scheduler and
-    /// KV cache and for the worker's <see cref="EngineHostOptions"/>, <c>Execution</c>, <c>Media</c>; validated on
+    /// KV cache and for the worker's <see cref="EngineHostOptions"/>, <c>Execution</c>, <c>Media</c>, <c>Validation</c>; validated on
     /// start); the model from <paramref name="runnerFactory"/>; the prompt assets of its folder; the runner,
     /// <see cref="EngineCore"/>, <see cref="EngineLoop"/> and <see cref="EngineMetrics"/> (on the host's
     /// <see cref="IMeterFactory"/>, meter <c>InternS1.Batch</c>); job preparation and <see cref="EngineJobExecutor"/>;
@@ -46,6 +46,7 @@ public static class EngineServiceCollectionExtensions
         services.AddOptions<EngineHostOptions>().BindConfiguration(EngineHostOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<JobExecutionOptions>().BindConfiguration(JobExecutionOptions.SectionName);
         services.AddOptions<MediaOptions>().BindConfiguration(MediaOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<JobValidationOptions>().BindConfiguration(JobValidationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         AddBackPressure(services, configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
@@ -74,12 +75,20 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton(sp => new MediaFetcher(sp.GetRequiredService<IOptions<MediaOptions>>()));
         services.TryAddSingleton(sp => new MediaLoader(sp.GetRequiredService<MediaFetcher>(), sp.GetRequiredService<IOptions<MediaOptions>>().Value,
             sp.GetRequiredService<ModelPromptAssets>().Media));
+        services.TryAddSingleton(sp => new DecodedMemoryBudget(sp.GetRequiredService<IOptions<MediaOptions>>().Value.MaxDecodedBytes));
+        services.TryAddSingleton(sp => PreparationSettings.From(
+            sp.GetRequiredService<IOptions<EngineHostOptions>>().Value,
+            sp.GetRequiredService<IOptions<JobExecutionOptions>>().Value,
+            sp.GetRequiredService<IOptions<JobValidationOptions>>().Value,
+            sp.GetRequiredService<IOptions<MediaOptions>>().Value,
+            sp.GetRequiredService<IOptions<EngineOptions>>().Value,
+            sp.GetRequiredService<ModelRunnerInfo>()));
         services.TryAddSingleton(sp => new JobPreparer(
             sp.GetRequiredService<ModelPromptAssets>(),
             sp.GetRequiredService<MediaLoader>(),
             sp.GetRequiredService<ModelRunnerInfo>(),
-            sp.GetRequiredService<IOptions<EngineHostOptions>>().Value,
-            sp.GetRequiredService<IOptions<JobExecutionOptions>>().Value));
+            sp.GetRequiredService<PreparationSettings>(),
+            sp.GetRequiredService<DecodedMemoryBudget>()));
         services.TryAddSingleton(sp => new EngineJobExecutor(
             sp.GetRequiredService<IGenerationEngine>(),
             sp.GetRequiredService<JobPreparer>(),

@@ -51,6 +51,7 @@ public static class WorkerServiceCollectionExtensions
         services.TryAddSingleton<IntakeGate>();
         services.TryAddSingleton<IntakeGateEndpointControl>();
         services.TryAddSingleton<FaultAttribution>();
+        services.TryAddSingleton<CrashIsolation>();
         services.TryAddSingleton(_ => RabbitMqAddress.FromConfiguration(configuration));
         services.TryAddSingleton(sp =>
         {

@@ -30,6 +30,30 @@ public static class JobIdentity
     /// <summary>True when <paramref name="jobId"/> can key a row of <c>jobs</c> or <c>dead_letters</c>.</summary>
     public static bool IsUsableJobId(string? jobId) => Check(JobIdField, jobId, Limits.JobIdLength) is null;
 
+    /// <summary>True when <paramref name="dataset"/> can name a row of <c>datasets</c>.</summary>
+    public static bool IsUsableDataset(string? dataset) => Check(DatasetField, dataset, Limits.DatasetNameLength) is null;
+
+    /// <summary>The problem with a dataset name (as <c>interns1 submit --dataset</c> reports it), or null.</summary>
+    public static JobRejection? CheckDataset(string? dataset) => Check(DatasetField, dataset, Limits.DatasetNameLength);
+
+    /// <summary>A custom_id as it can be stored beside a job that cannot run (cut to the column size; empty when null).</summary>
+    public static string Storable(string? customId)
+        => customId is null ? "" : customId.Length <= Limits.CustomIdLength ? customId : customId[..Limits.CustomIdLength];
+
+    /// <summary>
+    /// The key of a newcomer whose <c>job_id</c> belongs to another job (<c>duplicate_job_id</c>): <c>dup:{job_id}:{hash}</c>
+    /// with the first 32 hex digits of its content hash (which covers its dataset and custom_id, so every distinct
+    /// newcomer has its own key and a redelivery of the same one finds it again); a job id too long for that is
+    /// replaced by 32 hex digits of its SHA-256.
+    /// </summary>
+    public static string DuplicateKey(string jobId, string payloadHash)
+    {
+        var key = $"dup:{jobId}:{payloadHash[..32]}";
+        if (key.Length <= Limits.JobIdLength) return key;
+        var idHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(jobId)))[..32];
+        return $"dup:{idHash}:{payloadHash[..32]}";
+    }
+
     private static JobRejection? Check(string field, string? value, int maxLength)
     {
         if (string.IsNullOrWhiteSpace(value))

@@ -9,12 +9,19 @@ namespace InternS1.Batch.Worker.Validation;
 
 /// <summary>
 /// The one check of a job's contract, before it reaches the engine: identity, messages, roles, content parts
-/// (type, exactly one media source), tools, sampling ranges, deadline horizon. Later stages (job preparation,
-/// media intake) trust what passed. Pure (no I/O): media existence, template rendering and prompt length are
-/// the executor's checks. The first problem found is returned, naming the field's JSON path.
+/// (type, exactly one media source, at most <c>Validation:MaxMediaParts</c>), tools, sampling ranges, priority range,
+/// deadline horizon. Later stages (job preparation, media intake) trust what passed. Pure (no I/O): media existence,
+/// template rendering and prompt length are the executor's checks. The first problem found is returned, naming the
+/// field's JSON path.
 /// </summary>
 public sealed class SubmitPromptJobValidator(IOptions<JobValidationOptions> options, TimeProvider time)
 {
+    /// <summary>Lowest <c>priority</c> accepted.</summary>
+    public const int MinPriority = -100;
+
+    /// <summary>Highest <c>priority</c> accepted: a producer can order its own jobs, not jump every queue.</summary>
+    public const int MaxPriority = 100;
+
     private static readonly string[] Roles = ["system", "user", "assistant", "tool"];
     private readonly JobValidationOptions _options = options.Value;
 
@@ -24,8 +31,19 @@ public sealed class SubmitPromptJobValidator(IOptions<JobValidationOptions> opti
 
     /// <summary>Checks every field. Null when the job may run.</summary>
     public JobRejection? Validate(SubmitPromptJob job)
-        => JobIdentity.Validate(job) ?? ValidateMessages(job.Messages) ?? ValidateTools(job.Tools)
-           ?? ValidateSampling(job.Sampling) ?? ValidateDeadline(job.Deadline);
+        => JobIdentity.Validate(job) ?? ValidateMessages(job.Messages) ?? ValidateMediaCount(job.Messages) ?? ValidateTools(job.Tools)
+           ?? ValidateSampling(job.Sampling) ?? ValidatePriority(job.Priority) ?? ValidateDeadline(job.Deadline);
+
+    private JobRejection? ValidateMediaCount(IReadOnlyList<ChatMessage> messages)
+    {
+        var count = messages.Sum(m => m.Content?.Parts?.Count(p => p.Type is ContentPart.ImageType or ContentPart.ImageUrlType or ContentPart.VideoType) ?? 0);
+        return count > _options.MaxMediaParts
+            ? Invalid("messages", $"has {count} image and video parts, the limit is {_options.MaxMediaParts} (Validation:MaxMediaParts)")
+            : null;
+    }
+
+    private static JobRejection? ValidatePriority(int priority)
+        => priority is < MinPriority or > MaxPriority ? Invalid("priority", $"{priority} is not in [{MinPriority}, {MaxPriority}]") : null;
 
     private JobRejection? ValidateMessages(IReadOnlyList<ChatMessage>? messages)
     {

@@ -18,23 +18,26 @@ namespace InternS1.Media.Images;
 /// </summary>
 public static class ImageDecoder
 {
+    /// <summary>
+    /// The size of the image as <see cref="Decode"/> would return it (EXIF orientation applied), read from the header
+    /// only: no pixel is decoded. Throws <see cref="MediaException"/> as <see cref="Decode"/> does for a header it
+    /// cannot read or a pixel count over <paramref name="maxPixels"/>.
+    /// </summary>
+    public static (int Width, int Height) ReadSize(ReadOnlySpan<byte> encoded, long maxPixels)
+    {
+        using var data = SKData.CreateCopy(encoded.IsEmpty ? throw MediaException.Unreadable("image is empty (0 bytes)") : encoded);
+        using var codec = OpenCodec(data, encoded, maxPixels);
+        var info = codec.Info;
+        return (int)codec.EncodedOrigin is >= 5 and <= 8 ? (info.Height, info.Width) : (info.Width, info.Height);
+    }
+
     /// <summary>Decodes <paramref name="encoded"/>; throws <see cref="MediaException"/> (unreadable or too large).</summary>
     public static RgbImage Decode(ReadOnlySpan<byte> encoded, long maxPixels)
     {
         if (encoded.IsEmpty) throw MediaException.Unreadable("image is empty (0 bytes)");
         using var data = SKData.CreateCopy(encoded);
-        using var codec = SKCodec.Create(data);
-        if (codec is null)
-        {
-            // Skia refuses some headers outright (e.g. absurd dimensions): report those as too large when we can read them.
-            if (ImageHeaderSniffer.TryReadSize(encoded, out var w, out var h) && (long)w * h > maxPixels)
-                throw TooLarge(w, h, maxPixels);
-            throw MediaException.Unreadable($"not a decodable image ({Describe(encoded)}); supported: PNG, JPEG, WebP, GIF, BMP");
-        }
-
+        using var codec = OpenCodec(data, encoded, maxPixels);
         var info = codec.Info;
-        if (info.Width < 1 || info.Height < 1) throw MediaException.Unreadable($"image has no pixels ({info.Width}x{info.Height})");
-        if ((long)info.Width * info.Height > maxPixels) throw TooLarge(info.Width, info.Height, maxPixels);
 
         var decodeInfo = new SKImageInfo(info.Width, info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         var rgba = new byte[(long)info.Width * info.Height * 4];
@@ -55,6 +58,27 @@ public static class ImageDecoder
             throw MediaException.Unreadable($"image could not be decoded: {result}");
 
         return ExifOrientation.ToRgb(rgba, info.Width, info.Height, (int)codec.EncodedOrigin);
+    }
+
+    /// <summary>The codec of <paramref name="data"/> after the header checks (decodable, has pixels, within the limit).</summary>
+    private static SKCodec OpenCodec(SKData data, ReadOnlySpan<byte> encoded, long maxPixels)
+    {
+        var codec = SKCodec.Create(data);
+        if (codec is null)
+        {
+            // Skia refuses some headers outright (e.g. absurd dimensions): report those as too large when we can read them.
+            if (ImageHeaderSniffer.TryReadSize(encoded, out var w, out var h) && (long)w * h > maxPixels)
+                throw TooLarge(w, h, maxPixels);
+            throw MediaException.Unreadable($"not a decodable image ({Describe(encoded)}); supported: PNG, JPEG, WebP, GIF, BMP");
+        }
+        var info = codec.Info;
+        if (info.Width < 1 || info.Height < 1 || (long)info.Width * info.Height > maxPixels)
+        {
+            codec.Dispose();
+            if (info.Width < 1 || info.Height < 1) throw MediaException.Unreadable($"image has no pixels ({info.Width}x{info.Height})");
+            throw TooLarge(info.Width, info.Height, maxPixels);
+        }
+        return codec;
     }
 
     private static MediaException TooLarge(int w, int h, long maxPixels) =>

@@ -33,14 +33,37 @@ public sealed class ImagePreprocessor
 
     /// <summary>The tiles <see cref="Process(RgbImage)"/> makes of a <paramref name="width"/> x <paramref name="height"/>
     /// image (the grid's, plus the thumbnail when the grid has more than one), without touching pixels.</summary>
-    public int CountTiles(int width, int height)
-    {
-        var grid = DynamicTiling.ChooseGrid(width, height, _config.MinTiles, _config.MaxTiles, _config.TileSize);
-        return grid.Count + (HasThumbnail(grid) ? 1 : 0);
-    }
+    public int CountTiles(int width, int height) => Plan(width, height).NumTiles;
 
     /// <summary>The <c>&lt;IMG_CONTEXT&gt;</c> tokens an image of this size fills (tiles x tokens per tile).</summary>
-    public int CountContextTokens(int width, int height) => CountTiles(width, height) * _tokensPerTile;
+    public int CountContextTokens(int width, int height) => Plan(width, height).ContextTokens;
+
+    /// <summary>The grid, tiles, tokens and memory of an image of <paramref name="width"/> x <paramref name="height"/>
+    /// (after EXIF orientation), without decoding it. The tokens are exact; the bytes are what
+    /// <see cref="Process(RgbImage)"/> and the decoder allocate for it.</summary>
+    public ImagePlan Plan(int width, int height)
+    {
+        var tile = _config.TileSize;
+        var grid = DynamicTiling.ChooseGrid(width, height, _config.MinTiles, _config.MaxTiles, tile);
+        var numTiles = grid.Count + (HasThumbnail(grid) ? 1 : 0);
+        long pixels = (long)width * height;
+        long canvasWidth = (long)tile * grid.Columns, canvasHeight = (long)tile * grid.Rows;
+        // Codec RGBA + RGB; the resampler's horizontal pass keeps height x output width x 3 floats (canvas, then the
+        // thumbnail); the canvas and thumbnail bytes.
+        var transient = pixels * 4 + pixels * 3
+                        + height * (canvasWidth + tile) * 3 * sizeof(float)
+                        + canvasWidth * canvasHeight * 3 + (long)tile * tile * 3;
+        return new ImagePlan
+        {
+            Width = width,
+            Height = height,
+            Grid = grid,
+            NumTiles = numTiles,
+            ContextTokens = numTiles * _tokensPerTile,
+            TransientBytes = transient,
+            TileBytes = (long)numTiles * 3 * tile * tile * sizeof(float),
+        };
+    }
 
     /// <summary>Decodes and preprocesses encoded image bytes; throws <see cref="MediaException"/>.</summary>
     public ProcessedImage Process(ReadOnlySpan<byte> encoded, long maxPixels) => Process(ImageDecoder.Decode(encoded, maxPixels));

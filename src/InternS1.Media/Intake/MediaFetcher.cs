@@ -85,15 +85,8 @@ public sealed class MediaFetcher : IDisposable
         var real = MediaRootResolver.Resolve(_options.MediaRoot, path);
         var rootReal = MediaRootResolver.RealPath(Path.GetFullPath(_options.MediaRoot!));
         var maxBytes = MaxBytes(type);
-        FileStream stream;
-        try
-        {
-            stream = new FileStream(real, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw MediaException.Unreadable($"file cannot be opened: {e.Message}", e);
-        }
+        // A FIFO, socket or device is refused without blocking in open() (RegularFile).
+        var stream = RegularFile.OpenRead(real);
         await using (stream.ConfigureAwait(false))
         {
             var opened = MediaRootResolver.OpenedPath(stream);
@@ -102,7 +95,7 @@ public sealed class MediaFetcher : IDisposable
             if (stream.Length > maxBytes)
                 throw MediaException.TooLarge($"file of {stream.Length} bytes is over the limit of {maxBytes} bytes");
             if (type == MediaType.Video) return FetchedMedia.ExistingFile(real, stream.Length);
-            return FetchedMedia.InMemory(await ReadLimitedAsync(stream, maxBytes, cancellationToken).ConfigureAwait(false));
+            return FetchedMedia.InMemory(await ReadLimitedAsync(stream, maxBytes, "file", cancellationToken).ConfigureAwait(false));
         }
     }
 
@@ -153,14 +146,14 @@ public sealed class MediaFetcher : IDisposable
         var body = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (body.ConfigureAwait(false))
         {
-            if (type == MediaType.Image) return FetchedMedia.InMemory(await ReadLimitedAsync(body, maxBytes, cancellationToken).ConfigureAwait(false));
+            if (type == MediaType.Image) return FetchedMedia.InMemory(await ReadLimitedAsync(body, maxBytes, "download", cancellationToken).ConfigureAwait(false));
             var path = TemporaryPath();
             try
             {
                 long total;
                 var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous);
                 await using (file.ConfigureAwait(false))
-                    total = await CopyLimitedAsync(body, file, maxBytes, cancellationToken).ConfigureAwait(false);
+                    total = await CopyLimitedAsync(body, file, maxBytes, "download", cancellationToken).ConfigureAwait(false);
                 return FetchedMedia.TemporaryFile(path, total);
             }
             catch
@@ -171,21 +164,32 @@ public sealed class MediaFetcher : IDisposable
         }
     }
 
-    private static async Task<byte[]> ReadLimitedAsync(Stream source, long maxBytes, CancellationToken cancellationToken)
+    private static async Task<byte[]> ReadLimitedAsync(Stream source, long maxBytes, string what, CancellationToken cancellationToken)
     {
         using var memory = new MemoryStream();
-        await CopyLimitedAsync(source, memory, maxBytes, cancellationToken).ConfigureAwait(false);
+        await CopyLimitedAsync(source, memory, maxBytes, what, cancellationToken).ConfigureAwait(false);
         return memory.ToArray();
     }
 
-    /// <summary>Copies at most <paramref name="maxBytes"/>; one byte more is <see cref="MediaErrorKind.TooLarge"/>.</summary>
-    private static async Task<long> CopyLimitedAsync(Stream source, Stream destination, long maxBytes, CancellationToken cancellationToken)
+    /// <summary>Copies at most <paramref name="maxBytes"/>; one byte more is <see cref="MediaErrorKind.TooLarge"/>.
+    /// A read that fails (a body cut short, a connection reset, a file read error) is <see cref="MediaErrorKind.Unreadable"/>:
+    /// the media is bad for this job, not a transient fault of the worker (writing the copy is not wrapped).</summary>
+    private static async Task<long> CopyLimitedAsync(Stream source, Stream destination, long maxBytes, string what, CancellationToken cancellationToken)
     {
         var buffer = new byte[81920];
         long total = 0;
-        int read;
-        while ((read = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        while (true)
         {
+            int read;
+            try
+            {
+                read = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException e)
+            {
+                throw MediaException.Unreadable($"the {what} failed after {total} bytes: {e.Message}", e);
+            }
+            if (read == 0) break;
             total += read;
             if (total > maxBytes) throw MediaException.TooLarge($"data is larger than the limit of {maxBytes} bytes");
             await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);

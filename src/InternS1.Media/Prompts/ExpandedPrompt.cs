@@ -9,6 +9,10 @@ public sealed record ExpandedPrompt
     /// <summary>Runs of <c>&lt;IMG_CONTEXT&gt;</c> in text order: one per image, one per video frame.</summary>
     public required IReadOnlyList<MediaRun> Runs { get; init; }
 
+    /// <summary>Each placeholder of the rendered prompt (start and length there) and the text that replaced it, in
+    /// order: applying them to the rendered prompt gives <see cref="Text"/>.</summary>
+    public IReadOnlyList<(int Start, int Length, string Replacement)> Replacements { get; init; } = [];
+
     /// <summary><c>&lt;IMG_CONTEXT&gt;</c> tokens from images (<c>token_usage.image_tokens</c>).</summary>
     public int ImageTokens => Runs.Where(r => r.Kind == MediaRunKind.Image).Sum(r => r.ContextTokens);
 

@@ -43,34 +43,42 @@ public sealed class PromptExpander
     /// <summary>
     /// Expands <paramref name="renderedPrompt"/>. The i-th placeholder (image or video, in text order) must match the
     /// kind of <paramref name="media"/>[i]; otherwise <see cref="PlaceholderMismatchException"/>.
+    /// <paramref name="findPlaceholder"/> (text, start) -> index finds the placeholders; by default every occurrence.
+    /// A caller that knows which characters the chat template wrote passes a finder that skips the same words typed in
+    /// message content (<c>SegmentedText.IndexOfTemplate</c>), so a literal <c>&lt;video&gt;</c> in a question stays text.
     /// </summary>
-    public ExpandedPrompt Expand(string renderedPrompt, IReadOnlyList<PromptMedia> media)
+    public ExpandedPrompt Expand(string renderedPrompt, IReadOnlyList<PromptMedia> media, Func<string, int, int>? findPlaceholder = null)
     {
+        var find = findPlaceholder ?? ((token, from) => renderedPrompt.IndexOf(token, from, StringComparison.Ordinal));
         var text = new StringBuilder(renderedPrompt.Length + media.Count * 64);
         var runs = new List<MediaRun>();
+        var replacements = new List<(int Start, int Length, string Replacement)>(media.Count);
         var cursor = 0;
         var index = 0;
         while (true)
         {
-            var (at, isImage) = NextPlaceholder(renderedPrompt, cursor);
+            var (at, isImage) = NextPlaceholder(find, cursor);
             if (at < 0) break;
             if (index >= media.Count)
                 throw new PlaceholderMismatchException(
-                    $"the prompt has more media placeholders than the {media.Count} media parts ({Count(renderedPrompt)} placeholders: {ContextToken} per image, {VideoToken} per video)");
+                    $"the prompt has more media placeholders than the {media.Count} media parts ({Count(find)} placeholders: {ContextToken} per image, {VideoToken} per video)");
             var item = media[index];
             if (item.IsImage != isImage)
                 throw new PlaceholderMismatchException(
                     $"media placeholder {index} is {(isImage ? ContextToken : VideoToken)} but media part {index} is {(item.IsImage ? "an image" : "a video")}");
             text.Append(renderedPrompt, cursor, at - cursor);
+            var expansionStart = text.Length;
             if (isImage) AppendImage(text, item.Image!, index, runs);
             else AppendVideo(text, item.Video!, index, runs);
-            cursor = at + (isImage ? ContextToken.Length : VideoToken.Length);
+            var length = isImage ? ContextToken.Length : VideoToken.Length;
+            replacements.Add((at, length, text.ToString(expansionStart, text.Length - expansionStart)));
+            cursor = at + length;
             index++;
         }
         if (index < media.Count)
             throw new PlaceholderMismatchException($"the prompt has {index} media placeholders but there are {media.Count} media parts");
         text.Append(renderedPrompt, cursor, renderedPrompt.Length - cursor);
-        return new ExpandedPrompt { Text = text.ToString(), Runs = runs };
+        return new ExpandedPrompt { Text = text.ToString(), Runs = runs, Replacements = replacements };
     }
 
     /// <summary>The expansion of one image placeholder.</summary>
@@ -144,19 +152,19 @@ public sealed class PromptExpander
 
     private string Repeat(int n) => new StringBuilder(ContextToken.Length * n).Insert(0, ContextToken, n).ToString();
 
-    private (int At, bool IsImage) NextPlaceholder(string s, int from)
+    private (int At, bool IsImage) NextPlaceholder(Func<string, int, int> find, int from)
     {
-        var image = s.IndexOf(ContextToken, from, StringComparison.Ordinal);
-        var video = s.IndexOf(VideoToken, from, StringComparison.Ordinal);
+        var image = find(ContextToken, from);
+        var video = find(VideoToken, from);
         if (image < 0 && video < 0) return (-1, false);
         if (video < 0 || (image >= 0 && image < video)) return (image, true);
         return (video, false);
     }
 
-    private int Count(string s)
+    private int Count(Func<string, int, int> find)
     {
         var n = 0;
-        for (var (at, isImage) = NextPlaceholder(s, 0); at >= 0; (at, isImage) = NextPlaceholder(s, at + (isImage ? ContextToken.Length : VideoToken.Length))) n++;
+        for (var (at, isImage) = NextPlaceholder(find, 0); at >= 0; (at, isImage) = NextPlaceholder(find, at + (isImage ? ContextToken.Length : VideoToken.Length))) n++;
         return n;
     }
 }

@@ -51,12 +51,13 @@ public sealed class VideoPreprocessor
         return n;
     }
 
-    /// <summary>
-    /// Probes the video file at <paramref name="path"/>, checks the duration and frame-size limits and chooses the
-    /// frames <see cref="ProcessAsync"/> decodes, without decoding any (what a remote server needs us to count:
-    /// frames x tokens per frame); throws <see cref="MediaException"/>.
-    /// </summary>
-    public async Task<(VideoProbe Probe, int[] Indices)> PlanAsync(string path, int? numFrames, CancellationToken cancellationToken)
+    /// <summary>Processes the video file at <paramref name="path"/>; throws <see cref="MediaException"/>.</summary>
+    public async Task<ProcessedVideo> ProcessAsync(string path, int? numFrames, CancellationToken cancellationToken)
+        => await DecodeAsync(path, await PlanAsync(path, numFrames, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Probes the video at <paramref name="path"/>, checks the limits and picks the frames to sample, without
+    /// decoding any: the tokens and memory of <see cref="DecodeAsync"/> are known from the plan.</summary>
+    public async Task<VideoPlan> PlanAsync(string path, int? numFrames, CancellationToken cancellationToken)
     {
         var frames = ResolveFrameCount(numFrames);
         var probe = await _decoder.ProbeAsync(path, cancellationToken).ConfigureAwait(false);
@@ -65,16 +66,28 @@ public sealed class VideoPreprocessor
         if ((long)probe.Width * probe.Height > _options.MaxVideoFramePixels)
             throw MediaException.TooLarge($"video frames are {probe.Width}x{probe.Height}, over the limit of {_options.MaxVideoFramePixels} pixels");
         double? shift = _config.InitialShift ? null : _config.InitialShiftFrames ?? 0;
-        return (probe, VideoFrameSampler.SampleIndices(probe.FrameCount, frames, shift));
+        var indices = VideoFrameSampler.SampleIndices(probe.FrameCount, frames, shift);
+        long size = _config.FrameSize, framePixels = (long)probe.Width * probe.Height;
+        return new VideoPlan
+        {
+            Probe = probe,
+            Indices = indices,
+            ContextTokens = indices.Length * _tokensPerTile,
+            MinimumContextTokens = probe.FrameCountEstimated ? Math.Min(indices.Length, 1) * _tokensPerTile : indices.Length * _tokensPerTile,
+            // Raw frames may all queue in the decoder's channel; one frame at a time is resized (float rows + tile).
+            TransientBytes = indices.Length * framePixels * 3 + probe.Height * size * 3 * sizeof(float) + size * size * 3,
+            TileBytes = indices.Length * 3 * size * size * sizeof(float),
+        };
     }
 
     /// <summary>Tokens per sampled frame (<c>image_seq_length</c>).</summary>
     public int TokensPerFrame => _tokensPerTile;
 
-    /// <summary>Processes the video file at <paramref name="path"/>; throws <see cref="MediaException"/>.</summary>
-    public async Task<ProcessedVideo> ProcessAsync(string path, int? numFrames, CancellationToken cancellationToken)
+    /// <summary>Decodes and preprocesses the frames of <paramref name="plan"/>; throws <see cref="MediaException"/>.</summary>
+    public async Task<ProcessedVideo> DecodeAsync(string path, VideoPlan plan, CancellationToken cancellationToken)
     {
-        var (probe, indices) = await PlanAsync(path, numFrames, cancellationToken).ConfigureAwait(false);
+        var probe = plan.Probe;
+        var indices = plan.Indices;
         var size = _config.FrameSize;
         var pixels = new float[indices.Length][];
         var hashes = new string[indices.Length];

@@ -70,17 +70,22 @@ public class SubmitPromptJobConsumerHarnessTests(ScratchDatabase db) : IClassFix
         Assert.Equal(("invalid_field", "job_id: must be a non-empty string", 1, "consumer"),
             await db.DeadLetterAsync("message:3f2504e0-4f89-11d3-9a0c-0305e82c3301"));
         Assert.Empty(worker.Executor.Executions);
-        Assert.Equal(0, await db.CountAsync("SELECT count(*) FROM jobs WHERE dataset = 'h-identity'"));
+        // The dataset is usable, so the job counts in it (status, export) under the same key.
+        Assert.Equal(1, await db.CountAsync(
+            "SELECT count(*) FROM jobs WHERE dataset = 'h-identity' AND id = 'message:3f2504e0-4f89-11d3-9a0c-0305e82c3301' AND status = 'dead_lettered'"));
+        Assert.Equal(1, await db.CountAsync("SELECT count(*) FROM jobs WHERE dataset = 'h-identity'"));
     }
 
     [Fact]
-    public async Task A_job_with_a_usable_job_id_but_a_bad_dataset_is_dead_lettered_under_its_job_id()
+    public async Task A_job_with_a_usable_job_id_but_a_bad_dataset_is_dead_lettered_under_its_message_id_not_the_job_id()
     {
+        // NOTE: never under the job id: that id may be another job's, whose row the dead letter would end.
         await using var worker = await HarnessWorker.StartAsync(db.ConnectionString, new DeterministicTestExecutor());
         await worker.ConsumeAsync(Text("h-no-dataset", "", "c", "x"), Guid.Parse("6ba7b810-9dad-11d1-80b4-00c04fd430c8"));
 
-        Assert.Equal(("invalid_field", "dataset: must be a non-empty string", 1, "consumer"), await db.DeadLetterAsync("h-no-dataset"));
-        Assert.Null(await db.DeadLetterAsync("message:6ba7b810-9dad-11d1-80b4-00c04fd430c8"));
+        Assert.Equal(("invalid_field", "dataset: must be a non-empty string", 1, "consumer"), await db.DeadLetterAsync("message:6ba7b810-9dad-11d1-80b4-00c04fd430c8"));
+        Assert.Null(await db.DeadLetterAsync("h-no-dataset"));
+        Assert.Equal(0, await db.CountAsync("SELECT count(*) FROM jobs WHERE id LIKE '%6ba7b810%' OR id = 'h-no-dataset'"));
         Assert.Empty(worker.Executor.Executions);
     }
 

@@ -16,6 +16,9 @@ public sealed class TestWorkerProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
+    /// <summary>True once the process has exited (killed by a job, or stopped).</summary>
+    public bool HasExited => _process.HasExited;
+
     public string Output
     {
         get

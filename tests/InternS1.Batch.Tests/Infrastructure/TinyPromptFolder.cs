@@ -11,11 +11,16 @@ public static class TinyPromptFolder
     private static readonly Lazy<string> Folder = new(() =>
     {
         var dir = Path.Combine(Path.GetTempPath(), $"interns1-batch-tests-{Environment.ProcessId}", "prompt-folder");
-        TinyTokenizerAssets.Write(Qwen3TokenizerDir(), dir);
+        TinyTokenizerAssets.Write(Qwen3Directory, dir);
         return dir;
     });
 
     public static string Directory => Folder.Value;
+
+    /// <summary>The real Qwen3 tokenizer folder the prompt folder was written from.</summary>
+    public static string Qwen3Directory => Qwen3.Value;
+
+    private static readonly Lazy<string> Qwen3 = new(Qwen3TokenizerDir);
 
     /// <summary>INTERNS1_QWEN3_TOKENIZER_DIR (set by ops/test.sh), else what ops/fetch-tokenizer.sh fetches.</summary>
     private static string Qwen3TokenizerDir()

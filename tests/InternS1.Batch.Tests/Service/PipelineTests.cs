@@ -15,7 +15,7 @@ namespace InternS1.Batch.Tests.Service;
 [Trait("Category", "Service")]
 public class PipelineTests
 {
-    private static JobSubmitter Submitter(NpgsqlDataSource dataSource) => new(new JobLedger(dataSource), TestServices.RabbitMq,
+    private static JobSubmitter Submitter(NpgsqlDataSource dataSource) => new(new JobLedger(dataSource), new SubmissionLedger(dataSource), TestServices.RabbitMq,
         new SubmitPromptJobValidator(Microsoft.Extensions.Options.Options.Create(new JobValidationOptions()), TimeProvider.System));
 
     [Fact]

@@ -33,6 +33,28 @@ public class ResultWriterTests
     }
 
     [Fact]
+    public async Task A_result_or_dead_letter_computed_for_other_content_than_the_rows_is_not_written()
+    {
+        var (env, dataSource, writer) = await StartAsync("t_rw_hash", 2);
+        await using var _ = env;
+        await using var __ = dataSource;
+        await Database.ExecuteAsync(env.ConnectionString, "UPDATE jobs SET payload_hash = repeat('a', 64)");
+
+        Assert.False(await writer.WriteResultAsync(Result("job-0") with { PayloadHash = new string('b', 64) }));
+        Assert.False(await writer.WriteDeadLetterAsync(new DeadLetterRecord
+        {
+            JobId = "job-1", PayloadHash = new string('b', 64), ReasonCode = "invalid_field", Message = "m", PayloadJson = "{}",
+        }));
+        Assert.True(await writer.WriteResultAsync(Result("job-1") with { PayloadHash = new string('a', 64) }));
+        await writer.StopAsync(default);
+
+        var rows = await Database.RowsAsync(env.ConnectionString, "SELECT id, status, (SELECT count(*) FROM results r WHERE r.job_id = j.id), (SELECT count(*) FROM token_usage u WHERE u.job_id = j.id) FROM jobs j ORDER BY id");
+        Assert.Equal(new object?[] { "job-0", "running", 0L, 0L }, rows[0]);
+        Assert.Equal(new object?[] { "job-1", "succeeded", 1L, 1L }, rows[1]);
+        Assert.Equal(0, await Database.CountAsync(env.ConnectionString, "SELECT count(*) FROM dead_letters"));
+    }
+
+    [Fact]
     public async Task Concurrent_writes_of_one_job_leave_exactly_one_result_and_one_usage_row()
     {
         var (env, dataSource, writer) = await StartAsync("t_rw_one", 1);

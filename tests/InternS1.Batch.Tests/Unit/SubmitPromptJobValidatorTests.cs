@@ -37,6 +37,34 @@ public class SubmitPromptJobValidatorTests
         Assert.StartsWith(messageStart, rejection.Message);
     }
 
+    [Theory]
+    [InlineData(101, "priority: 101 is not in [-100, 100]")]
+    [InlineData(-101, "priority: -101 is not in [-100, 100]")]
+    [InlineData(2147483647, "priority: 2147483647 is not in [-100, 100]")]
+    public void A_priority_outside_the_documented_range_is_an_invalid_field(int priority, string message)
+    {
+        var rejection = Check($",\"priority\":{priority}");
+        Assert.Equal(("invalid_field", "priority", message), (rejection?.ReasonCode, rejection?.Field, rejection?.Message));
+    }
+
+    [Theory]
+    [InlineData(-100)]
+    [InlineData(0)]
+    [InlineData(100)]
+    public void A_priority_inside_the_range_passes(int priority) => Assert.Null(Check($",\"priority\":{priority}"));
+
+    [Fact]
+    public void More_media_parts_than_Validation_MaxMediaParts_are_refused_across_messages()
+    {
+        static string Parts(int n) => string.Join(",", Enumerable.Repeat("""{"type":"image","url":"https://example.org/a.png"}""", n));
+        var json = $$"""{"job_id":"j","dataset":"d","custom_id":"c","messages":[{"role":"user","content":[{{Parts(20)}}]},{"role":"user","content":[{{Parts(13)}},{"type":"video","path":"v.mp4"}]}]}""";
+        var rejection = Validator.Validate(JobPayload.Deserialize(json));
+        Assert.Equal(("invalid_field", "messages: has 34 image and video parts, the limit is 32 (Validation:MaxMediaParts)"), (rejection?.ReasonCode, rejection?.Message));
+
+        var wider = new SubmitPromptJobValidator(Microsoft.Extensions.Options.Options.Create(new JobValidationOptions { MaxMediaParts = 34 }), TimeProvider.System);
+        Assert.Null(wider.Validate(JobPayload.Deserialize(json)));
+    }
+
     [Fact]
     public void Boundary_values_pass()
         => Assert.Null(Check(""","sampling":{"top_p":1,"temperature":0,"top_k":-1,"min_p":0,"max_new_tokens":1,"stop":["</s>"]}"""));

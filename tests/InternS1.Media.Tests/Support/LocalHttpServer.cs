@@ -5,7 +5,8 @@ namespace InternS1.Media.Tests.Support;
 
 /// <summary>
 /// A tiny HTTP server on 127.0.0.1 (HttpListener) for the fetcher tests. Routes: /img.png (a PNG), /big (2 MiB with
-/// Content-Length), /big-chunked (2 MiB chunked), /slow (headers, then 5 s of silence), /redirect-file (302 to
+/// Content-Length), /big-chunked (2 MiB chunked), /slow (headers, then 5 s of silence), /cut (declares 1000 bytes, sends
+/// 100, drops the connection), /redirect-file (302 to
 /// file:///etc/passwd), /redirect-img (302 to /img.png), /files/{name} (<see cref="Files"/>), anything else 404.
 /// </summary>
 public sealed class LocalHttpServer : IDisposable
@@ -66,6 +67,13 @@ public sealed class LocalHttpServer : IDisposable
                     await response.OutputStream.FlushAsync();
                     await Task.Delay(TimeSpan.FromSeconds(5), _stop.Token);
                     break;
+                case "/cut":
+                    // Declares 1000 bytes, sends 100, then drops the connection: a body cut short.
+                    response.ContentLength64 = 1000;
+                    await response.OutputStream.WriteAsync(Png.AsMemory(0, Math.Min(100, Png.Length)));
+                    await response.OutputStream.FlushAsync();
+                    response.Abort();
+                    return;
                 case "/redirect-file":
                     response.StatusCode = 302;
                     response.RedirectLocation = "file:///etc/passwd";
