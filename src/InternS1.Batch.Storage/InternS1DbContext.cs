@@ -16,6 +16,7 @@ public sealed class InternS1DbContext(DbContextOptions<InternS1DbContext> option
     public DbSet<JobResult> Results => Set<JobResult>();
     public DbSet<TokenUsage> TokenUsage => Set<TokenUsage>();
     public DbSet<DeadLetter> DeadLetters => Set<DeadLetter>();
+    public DbSet<Cancellation> Cancellations => Set<Cancellation>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

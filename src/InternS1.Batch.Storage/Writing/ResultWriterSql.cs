@@ -5,14 +5,19 @@ using NpgsqlTypes;
 namespace InternS1.Batch.Storage.Writing;
 
 /// <summary>The SQL of one group commit: a handful of set-based statements (arrays + <c>unnest</c>)
-/// in one transaction, whatever the group size.</summary>
+/// in one transaction, whatever the group size. The group's job rows are locked first (in id order, as
+/// <see cref="Cancelling.JobCanceller"/> locks them), so a cancel and a result of the same job serialise:
+/// a job cancelled before the write gets neither a result nor a dead letter, and keeps <c>cancelled</c>.</summary>
 internal static class ResultWriterSql
 {
+    private const string LockJobs = "SELECT id FROM jobs WHERE id = ANY(@job_id) ORDER BY id FOR UPDATE";
+
     private const string InsertResults = """
         INSERT INTO results (job_id, content, reasoning_content, tool_calls, finish_reason, model, seed, created_at)
         SELECT t.job_id, t.content, t.reasoning_content, t.tool_calls::jsonb, t.finish_reason, t.model, t.seed, now()
         FROM unnest(@job_id, @content, @reasoning_content, @tool_calls, @finish_reason, @model, @seed)
              AS t(job_id, content, reasoning_content, tool_calls, finish_reason, model, seed)
+        WHERE NOT EXISTS (SELECT 1 FROM jobs j WHERE j.id = t.job_id AND j.status = 'cancelled')
         ON CONFLICT (job_id) DO NOTHING
         RETURNING job_id
         """;
@@ -23,12 +28,13 @@ internal static class ResultWriterSql
         SELECT t.*, now()
         FROM unnest(@job_id, @prompt, @image, @video, @cached, @completion, @reasoning, @queue_ms, @prefill_ms, @decode_ms)
              AS t(job_id, prompt, image, video, cached, completion, reasoning, queue_ms, prefill_ms, decode_ms)
+        WHERE EXISTS (SELECT 1 FROM results r WHERE r.job_id = t.job_id)
         ON CONFLICT (job_id) DO NOTHING
         """;
 
     private const string MarkSucceeded = """
         UPDATE jobs SET status = 'succeeded', finished_at = now()
-        WHERE id = ANY(@job_id) AND status <> 'succeeded'
+        WHERE id = ANY(@job_id) AND status NOT IN ('succeeded', 'cancelled')
         """;
 
     private static readonly string InsertDeadLetters = $"""
@@ -37,6 +43,7 @@ internal static class ResultWriterSql
         FROM unnest(@job_id, @dataset, @custom_id, @reason_code, @message, @exception, @payload, @attempts, @source)
              AS t(job_id, dataset, custom_id, reason_code, message, exception, payload, attempts, source)
         WHERE NOT EXISTS (SELECT 1 FROM results r WHERE r.job_id = t.job_id)
+          AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.id = t.job_id AND j.status = 'cancelled')
         ON CONFLICT (job_id) WHERE requeued_at IS NULL DO NOTHING
         RETURNING job_id
         """;
@@ -44,7 +51,7 @@ internal static class ResultWriterSql
     private const string MarkDeadLettered = """
         UPDATE jobs j SET status = t.status, finished_at = now()
         FROM unnest(@job_id, @status) AS t(id, status)
-        WHERE j.id = t.id AND j.status <> 'succeeded'
+        WHERE j.id = t.id AND j.status NOT IN ('succeeded', 'cancelled')
           AND EXISTS (SELECT 1 FROM dead_letters d WHERE d.job_id = t.id AND d.requeued_at IS NULL)
         """;
 
@@ -56,6 +63,11 @@ internal static class ResultWriterSql
 
         await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        await using (var lockJobs = new NpgsqlCommand(LockJobs, connection, tx))
+        {
+            Add(lockJobs, "job_id", results.Select(r => r.JobId).Concat(deadLetters.Select(d => d.JobId)).Distinct().ToArray());
+            await lockJobs.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
         if (results.Length > 0)
         {
             var ids = results.Select(r => r.JobId).ToArray();

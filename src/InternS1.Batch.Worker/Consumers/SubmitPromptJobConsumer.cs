@@ -3,9 +3,11 @@ using System.Text.Json;
 using InternS1.Batch.Contracts.Events;
 using InternS1.Batch.Contracts.Failures;
 using InternS1.Batch.Contracts.Jobs;
+using InternS1.Batch.Storage.Cancelling;
 using InternS1.Batch.Storage.Entities;
 using InternS1.Batch.Storage.Ledger;
 using InternS1.Batch.Storage.Writing;
+using InternS1.Batch.Worker.Cancellation;
 using InternS1.Batch.Worker.Execution;
 using InternS1.Batch.Worker.Options;
 using InternS1.Batch.Worker.Telemetry;
@@ -21,7 +23,9 @@ namespace InternS1.Batch.Worker.Consumers;
 /// write the dead letter, ack. Execute through <see cref="IPromptJobExecutor"/>. Hand the outcome to the
 /// <see cref="ResultWriter"/> and await the commit. Return (MassTransit acks). Transient faults throw and
 /// are retried by the endpoint's retry policy (see <see cref="SubmitPromptJobConsumerDefinition"/>);
-/// cancellation at shutdown throws and the message goes back to the queue.
+/// cancellation at shutdown throws and the message goes back to the queue. A job stopped by a
+/// <c>CancelJobs</c> broadcast (<see cref="RunningJobCancellations"/>) is acknowledged and stays <c>cancelled</c>:
+/// no requeue, no retry, no dead letter.
 /// </summary>
 public sealed class SubmitPromptJobConsumer(
     IPromptJobExecutor executor,
@@ -29,6 +33,8 @@ public sealed class SubmitPromptJobConsumer(
     ResultWriter writer,
     SubmitPromptJobValidator validator,
     InFlightJobs inFlightJobs,
+    RunningJobCancellations cancellations,
+    JobCanceller canceller,
     WorkerMetrics metrics,
     TimeProvider time,
     IOptions<WorkerOptions> options,
@@ -54,6 +60,8 @@ public sealed class SubmitPromptJobConsumer(
 
         // 1. Already ended? (the unique keys make this safe under races; this only saves the work)
         using var claim = await inFlightJobs.ClaimAsync(job.JobId, context.CancellationToken).ConfigureAwait(false);
+        // Registered before the ledger read, so a cancel broadcast that arrives from here on reaches this delivery.
+        using var cancellation = cancellations.Register(job.JobId, job.Dataset, context.CancellationToken);
         var start = await ledger.BeginAsync(new JobAdmission
         {
             JobId = job.JobId, Dataset = job.Dataset, CustomId = job.CustomId,
@@ -94,8 +102,19 @@ public sealed class SubmitPromptJobConsumer(
             return;
         }
 
-        // 3. Execute.
-        var outcome = await executor.ExecuteAsync(job, context.CancellationToken).ConfigureAwait(false);
+        // 3. Execute (a cancel of the job aborts it; a shutdown hands the message back).
+        JobOutcome outcome;
+        try
+        {
+            outcome = await executor.ExecuteAsync(job, cancellation.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancelled)
+        {
+            // NOTE: normally interns1 cancel marked the job already; this covers a job that began after its transaction.
+            await canceller.MarkCancelledAsync(job.JobId, CancellationToken.None).ConfigureAwait(false);
+            logger.LogInformation("Job {JobId} of {Dataset} cancelled while running; acknowledged", job.JobId, job.Dataset);
+            return;
+        }
 
         // 4. Commit (the wait ignores shutdown: the work is done, keep it).
         switch (outcome)
