@@ -115,6 +115,9 @@ public static class StatusCommand
     {
         if (!json)
         {
+            // NOTE: without a terminal Spectre assumes 80 columns and wraps the ten columns; logs get one row per dataset.
+            if (Console.IsOutputRedirected)
+                AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 160);
             AnsiConsole.Write(ProgressTable.Render(rows, rates));
             return;
         }
