@@ -1,8 +1,5 @@
 using System.CommandLine;
 using InternS1.Batch.Http.Dashboard;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace InternS1.Batch.Cli.Commands;
 
@@ -23,19 +20,7 @@ public static class DashboardCommand
             var args = parseResult.UnmatchedTokens.ToList();
             if (parseResult.GetValue(urls) is { } u)
                 args.Add($"--urls={u}");
-            try
-            {
-                await using var app = DashboardHost.Build([.. args]);
-                await app.StartAsync(ct);
-                Console.Error.WriteLine($"interns1 dashboard: listening on {string.Join(", ", app.Urls)}");
-                await app.WaitForShutdownAsync(ct);
-                return 0;
-            }
-            catch (Exception ex) when (ex is DashboardConfigurationException or OptionsValidationException or Npgsql.NpgsqlException)
-            {
-                Console.Error.WriteLine($"interns1 dashboard: {ex.Message}");
-                return 2;
-            }
+            return await DashboardHost.RunAsync([.. args], ct);
         });
         return command;
     }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace InternS1.Batch.Http.Dashboard;
@@ -49,14 +50,33 @@ public static class DashboardHost
                 "Give the dashboard a read-only login, e.g. as the database owner: CREATE ROLE dashboard LOGIN PASSWORD '...' IN ROLE interns1_dashboard; " +
                 "then ConnectionStrings__Dashboard='Host=...;Database=interns1;Username=dashboard;Password=...'.");
         }
-        builder.Services.AddSingleton(_ => ReadOnlyLoginCheck.CreateDataSource(connectionString));
-        builder.Services.AddSingleton<DashboardReader>();
-        builder.Services.AddSingleton<ExportViewReader>();
+        builder.Services.AddSingleton(_ => DashboardDatabase.Open(connectionString));
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<DashboardDatabase>().Reader);
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<DashboardDatabase>().Export);
         builder.Services.AddHostedService<ReadOnlyLoginCheck>();
 
         var app = builder.Build();
         Map(app);
         return app;
+    }
+
+    /// <summary>Builds and runs the dashboard until <paramref name="ct"/> fires (Ctrl+C, SIGTERM). Returns 0, or 2 after
+    /// printing why it cannot run (configuration, a login that can write, the database unreachable).</summary>
+    public static async Task<int> RunAsync(string[] args, CancellationToken ct)
+    {
+        try
+        {
+            await using var app = Build(args);
+            await app.StartAsync(ct).ConfigureAwait(false);
+            Console.Error.WriteLine($"interns1 dashboard: listening on {string.Join(", ", app.Urls)}");
+            await app.WaitForShutdownAsync(ct).ConfigureAwait(false);
+            return 0;
+        }
+        catch (Exception ex) when (ex is DashboardConfigurationException or OptionsValidationException or System.Data.Common.DbException)
+        {
+            Console.Error.WriteLine($"interns1 dashboard: {ex.Message}");
+            return 2;
+        }
     }
 
     private static void Map(WebApplication app)
