@@ -105,5 +105,13 @@ public class OperationsCliTests
             Assert.Contains("exactly one of --dataset NAME and --job ID", bad.Out + bad.Err);
         }
         Assert.Equal(3, await Database.CountAsync(scratch.ConnectionString, "SELECT count(*) FROM cancellations"));
+
+        // No broker to tell the workers: the cancellation is recorded all the same, and exit 3 says to run it again.
+        var noBroker = new Dictionary<string, string>(env) { ["ConnectionStrings__RabbitMq"] = "amqp://guest:guest@127.0.0.1:1/" };
+        var untold = await CliRun.RunAsync(noBroker, "cancel", "--dataset", "sx");
+        Assert.True(untold.Exit == 3, untold.Out + untold.Err);
+        Assert.Contains("the jobs are cancelled in the database, but the workers of", untold.Err);
+        Assert.Contains("Run the same command again", untold.Err);
+        Assert.Equal(4, await Database.CountAsync(scratch.ConnectionString, "SELECT count(*) FROM cancellations"));
     }
 }
