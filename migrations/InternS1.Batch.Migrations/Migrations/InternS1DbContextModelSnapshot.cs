@@ -22,6 +22,56 @@ namespace InternS1.Batch.Migrations.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("InternS1.Batch.Storage.Entities.Cancellation", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Dataset")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("dataset");
+
+                    b.Property<string>("JobId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("job_id");
+
+                    b.Property<int>("JobsCancelled")
+                        .HasColumnType("integer")
+                        .HasColumnName("jobs_cancelled");
+
+                    b.Property<DateTime>("RequestedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("requested_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("requested_by");
+
+                    b.HasKey("Id")
+                        .HasName("pk_cancellations");
+
+                    b.HasIndex("Dataset")
+                        .HasDatabaseName("ix_cancellations_dataset");
+
+                    b.HasIndex("JobId")
+                        .HasDatabaseName("ix_cancellations_job_id");
+
+                    b.ToTable("cancellations", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_cancellations_target", "(dataset IS NULL) <> (job_id IS NULL)");
+                        });
+                });
+
             modelBuilder.Entity("InternS1.Batch.Storage.Entities.Dataset", b =>
                 {
                     b.Property<string>("Name")

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using InternS1.Batch.Contracts.Batch;
+using InternS1.Batch.Storage.Entities;
 
 namespace InternS1.Batch.Storage.Export;
 
@@ -8,7 +9,8 @@ namespace InternS1.Batch.Storage.Export;
 /// <c>{id, custom_id, response:{status_code:200, request_id, body: chat.completion}, error:null}</c> whose
 /// usage carries <c>prompt_tokens_details.cached_tokens</c> and <c>completion_tokens_details.reasoning_tokens</c>
 /// (each left out when a remote server did not report it: unknown is not 0);
-/// a dead-lettered, failed or expired job becomes <c>{id, custom_id, response:null, error:{code, message}}</c>.
+/// a dead-lettered, failed or expired job becomes <c>{id, custom_id, response:null, error:{code, message}}</c>;
+/// a cancelled job the same with <c>code: "cancelled"</c> and a message saying who cancelled it and when.
 /// </summary>
 public static class BatchOutputBuilder
 {
@@ -16,6 +18,15 @@ public static class BatchOutputBuilder
     public static BatchOutputLine Build(ExportRow row)
     {
         var id = "batch_req_" + row.JobId;
+        if (row.Content is null && row.Status == JobStatus.Cancelled && row.ReasonCode is null)
+        {
+            return new BatchOutputLine
+            {
+                Id = id,
+                CustomId = row.CustomId,
+                Error = new BatchError { Code = BatchError.CancelledCode, Message = CancelledMessage(row) },
+            };
+        }
         if (row.Content is null)
         {
             return new BatchOutputLine
@@ -56,6 +67,12 @@ public static class BatchOutputBuilder
             Response = new BatchResponse { StatusCode = 200, RequestId = row.JobId, Body = body },
         };
     }
+
+    /// <summary>"cancelled by alice@host at 2026-11-30 21:04:05Z", or a plain sentence when nobody was recorded.</summary>
+    private static string CancelledMessage(ExportRow row)
+        => row.CancelledBy is { } by && row.CancelledAt is { } at
+            ? $"cancelled by {by} at {DateTime.SpecifyKind(at, DateTimeKind.Utc):u}"
+            : "cancelled by an operator";
 
     /// <summary>The line as one line of JSON.</summary>
     public static string ToJsonLine(BatchOutputLine line) => JsonSerializer.Serialize(line);

@@ -37,6 +37,13 @@ public sealed class ExportReader(IDbContextFactory<InternS1DbContext> contexts)
                 ReasoningTokens = j.TokenUsage.ReasoningTokens,
                 ReasonCode = d == null ? null : d.ReasonCode,
                 ErrorMessage = d == null ? null : d.Message,
+                // The cancel that ended the job: the latest one of its dataset or id recorded before it ended.
+                CancelledBy = j.Status != JobStatus.Cancelled ? null : db.Cancellations
+                    .Where(c => (c.Dataset == j.Dataset || c.JobId == j.Id) && c.RequestedAt <= j.FinishedAt)
+                    .OrderByDescending(c => c.RequestedAt).ThenByDescending(c => c.Id).Select(c => c.RequestedBy).FirstOrDefault(),
+                CancelledAt = j.Status != JobStatus.Cancelled ? null : db.Cancellations
+                    .Where(c => (c.Dataset == j.Dataset || c.JobId == j.Id) && c.RequestedAt <= j.FinishedAt)
+                    .OrderByDescending(c => c.RequestedAt).ThenByDescending(c => c.Id).Select(c => (DateTime?)c.RequestedAt).FirstOrDefault(),
             };
         await foreach (var row in rows.AsAsyncEnumerable().WithCancellation(ct).ConfigureAwait(false))
             yield return row;

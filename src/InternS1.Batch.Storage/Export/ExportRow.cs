@@ -1,6 +1,6 @@
 namespace InternS1.Batch.Storage.Export;
 
-/// <summary>One finished job as read for export: its result and usage, or its open dead letter.</summary>
+/// <summary>One finished job as read for export: its result and usage, its open dead letter, or who cancelled it.</summary>
 public sealed record ExportRow
 {
     public required string JobId { get; init; }
@@ -24,4 +24,10 @@ public sealed record ExportRow
     public int? ReasoningTokens { get; init; }
     public string? ReasonCode { get; init; }
     public string? ErrorMessage { get; init; }
+
+    /// <summary>For a cancelled job: who asked (<c>cancellations.requested_by</c>), when known.</summary>
+    public string? CancelledBy { get; init; }
+
+    /// <summary>For a cancelled job: when the cancel was recorded, when known.</summary>
+    public DateTime? CancelledAt { get; init; }
 }

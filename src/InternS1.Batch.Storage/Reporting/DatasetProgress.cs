@@ -2,7 +2,8 @@ using System.Text.Json.Serialization;
 
 namespace InternS1.Batch.Storage.Reporting;
 
-/// <summary>A row of the <c>dataset_progress</c> view (total = succeeded + failed + dead_lettered + pending).</summary>
+/// <summary>A row of the <c>dataset_progress</c> view (total = succeeded + failed + dead_lettered + pending;
+/// failed counts the expired and cancelled jobs too, which are also given on their own).</summary>
 public sealed record DatasetProgress
 {
     [JsonPropertyName("dataset")] public required string Dataset { get; init; }
@@ -13,6 +14,8 @@ public sealed record DatasetProgress
     [JsonPropertyName("pending")] public long Pending { get; init; }
     [JsonPropertyName("queued")] public long Queued { get; init; }
     [JsonPropertyName("running")] public long Running { get; init; }
+    [JsonPropertyName("expired")] public long Expired { get; init; }
+    [JsonPropertyName("cancelled")] public long Cancelled { get; init; }
     [JsonPropertyName("created_at")] public DateTime CreatedAt { get; init; }
     [JsonPropertyName("last_finished_at")] public DateTime? LastFinishedAt { get; init; }
 }

@@ -5,9 +5,13 @@ using NpgsqlTypes;
 namespace InternS1.Batch.Storage.Writing;
 
 /// <summary>The SQL of one group commit: a handful of set-based statements (arrays + <c>unnest</c>)
-/// in one transaction, whatever the group size.</summary>
+/// in one transaction, whatever the group size. The group's job rows are locked first (in id order, as
+/// <see cref="Cancelling.JobCanceller"/> locks them), so a cancel and a result of the same job serialise:
+/// a job cancelled before the write gets neither a result nor a dead letter, and keeps <c>cancelled</c>.</summary>
 internal static class ResultWriterSql
 {
+    private const string LockJobs = "SELECT id FROM jobs WHERE id = ANY(@job_id) ORDER BY id FOR UPDATE";
+
     // NOTE: a record carrying the content hash of the delivery that computed it is written only while the job row has
     // that hash (or none): a result computed for a job whose prompt was superseded meanwhile, or for another job under
     // the same id, never lands in the row.
@@ -22,6 +26,7 @@ internal static class ResultWriterSql
         FROM unnest(@job_id, @content, @reasoning_content, @tool_calls, @finish_reason, @model, @seed, @thinking_ignored, @payload_hash)
              AS t(job_id, content, reasoning_content, tool_calls, finish_reason, model, seed, thinking_ignored, payload_hash)
         WHERE {SameContent}
+          AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.id = t.job_id AND j.status = 'cancelled')
         ON CONFLICT (job_id) DO NOTHING
         RETURNING job_id
         """;
@@ -41,7 +46,7 @@ internal static class ResultWriterSql
 
     private const string MarkSucceeded = """
         UPDATE jobs SET status = 'succeeded', finished_at = now()
-        WHERE id = ANY(@job_id) AND status <> 'succeeded' AND EXISTS (SELECT 1 FROM results r WHERE r.job_id = jobs.id)
+        WHERE id = ANY(@job_id) AND status NOT IN ('succeeded', 'cancelled') AND EXISTS (SELECT 1 FROM results r WHERE r.job_id = jobs.id)
         """;
 
     private static readonly string InsertDeadLetters = $"""
@@ -50,6 +55,7 @@ internal static class ResultWriterSql
         FROM unnest(@job_id, @dataset, @custom_id, @reason_code, @message, @exception, @payload, @attempts, @source, @payload_hash)
              AS t(job_id, dataset, custom_id, reason_code, message, exception, payload, attempts, source, payload_hash)
         WHERE NOT EXISTS (SELECT 1 FROM results r WHERE r.job_id = t.job_id) AND {SameContent}
+          AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.id = t.job_id AND j.status = 'cancelled')
         ON CONFLICT (job_id) WHERE requeued_at IS NULL DO NOTHING
         RETURNING job_id
         """;
@@ -57,7 +63,7 @@ internal static class ResultWriterSql
     private const string MarkDeadLettered = """
         UPDATE jobs j SET status = t.status, finished_at = now()
         FROM unnest(@job_id, @status) AS t(id, status)
-        WHERE j.id = t.id AND j.status <> 'succeeded'
+        WHERE j.id = t.id AND j.status NOT IN ('succeeded', 'cancelled')
           AND EXISTS (SELECT 1 FROM dead_letters d WHERE d.job_id = t.id AND d.requeued_at IS NULL)
         """;
 
@@ -69,6 +75,11 @@ internal static class ResultWriterSql
 
         await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        await using (var lockJobs = new NpgsqlCommand(LockJobs, connection, tx))
+        {
+            Add(lockJobs, "job_id", results.Select(r => r.JobId).Concat(deadLetters.Select(d => d.JobId)).Distinct().ToArray());
+            await lockJobs.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
         if (results.Length > 0)
         {
             var ids = results.Select(r => r.JobId).ToArray();

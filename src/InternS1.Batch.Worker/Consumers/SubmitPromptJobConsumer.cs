@@ -3,8 +3,11 @@ using System.Text.Json;
 using InternS1.Batch.Contracts.Events;
 using InternS1.Batch.Contracts.Failures;
 using InternS1.Batch.Contracts.Jobs;
+using InternS1.Batch.Storage.Cancelling;
+using InternS1.Batch.Storage.Entities;
 using InternS1.Batch.Storage.Ledger;
 using InternS1.Batch.Storage.Writing;
+using InternS1.Batch.Worker.Cancellation;
 using InternS1.Batch.Worker.Execution;
 using InternS1.Batch.Worker.Hosting;
 using InternS1.Batch.Worker.Options;
@@ -23,7 +26,9 @@ namespace InternS1.Batch.Worker.Consumers;
 /// <see cref="IPromptJobExecutor"/> (alone in the worker when an earlier delivery crashed one: <see cref="CrashIsolation"/>).
 /// Hand the outcome to the <see cref="ResultWriter"/> and await the commit. Return (MassTransit acks). Transient faults
 /// throw and are retried by the endpoint's retry policy (see <see cref="SubmitPromptJobConsumerDefinition"/>);
-/// cancellation at shutdown throws and the message goes back to the queue.
+/// cancellation at shutdown throws and the message goes back to the queue. A job stopped by a <c>CancelJobs</c>
+/// broadcast (<see cref="RunningJobCancellations"/>) is acknowledged and stays <c>cancelled</c>: no requeue, no retry,
+/// no dead letter.
 /// </summary>
 public sealed class SubmitPromptJobConsumer(
     IPromptJobExecutor executor,
@@ -33,6 +38,8 @@ public sealed class SubmitPromptJobConsumer(
     InFlightJobs inFlightJobs,
     IntakeGate intake,
     CrashIsolation isolation,
+    RunningJobCancellations cancellations,
+    JobCanceller canceller,
     WorkerMetrics metrics,
     TimeProvider time,
     IOptions<WorkerOptions> options,
@@ -66,6 +73,8 @@ public sealed class SubmitPromptJobConsumer(
         }
 
         using var claim = await inFlightJobs.ClaimAsync(job.JobId, context.CancellationToken).ConfigureAwait(false);
+        // Registered before the ledger read, so a cancel broadcast that arrives from here on reaches this delivery.
+        using var cancellation = cancellations.Register(job.JobId, job.Dataset, context.CancellationToken);
         // A redelivery whose earlier delivery died with its worker runs alone (and is not started before it may).
         var suspect = context.ReceiveContext.Redelivered
                       && (await ledger.PeekAsync(job.JobId, isolation.InstanceId, context.CancellationToken).ConfigureAwait(false))?.Suspect == true;
@@ -105,7 +114,7 @@ public sealed class SubmitPromptJobConsumer(
                     job.JobId, start.Crashes, start.Attempts);
             try
             {
-                await RunAsync(context, endings, start).ConfigureAwait(false);
+                await RunAsync(context, endings, start, cancellation).ConfigureAwait(false);
             }
             catch
             {
@@ -120,7 +129,7 @@ public sealed class SubmitPromptJobConsumer(
         }
     }
 
-    private async Task RunAsync(ConsumeContext<SubmitPromptJob> context, JobEndings endings, JobStart start)
+    private async Task RunAsync(ConsumeContext<SubmitPromptJob> context, JobEndings endings, JobStart start, JobCancellationScope cancellation)
     {
         var job = context.Message;
         if (start.Attempts > options.Value.MaxAttempts)
@@ -144,8 +153,19 @@ public sealed class SubmitPromptJobConsumer(
             return;
         }
 
-        // 3. Execute.
-        var outcome = await executor.ExecuteAsync(job, context.CancellationToken).ConfigureAwait(false);
+        // 3. Execute (a cancel of the job aborts it; a shutdown hands the message back).
+        JobOutcome outcome;
+        try
+        {
+            outcome = await executor.ExecuteAsync(job, cancellation.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancelled)
+        {
+            // NOTE: normally interns1 cancel marked the job already; this covers a job that began after its transaction.
+            await canceller.MarkCancelledAsync(job.JobId, CancellationToken.None).ConfigureAwait(false);
+            logger.LogInformation("Job {JobId} of {Dataset} cancelled while running; acknowledged", job.JobId, job.Dataset);
+            return;
+        }
 
         // 4. Commit (the wait ignores shutdown: the work is done, keep it).
         switch (outcome)

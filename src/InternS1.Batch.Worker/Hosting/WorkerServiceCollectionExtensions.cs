@@ -1,5 +1,6 @@
 using InternS1.Batch.Storage;
 using InternS1.Batch.Storage.Writing;
+using InternS1.Batch.Worker.Cancellation;
 using InternS1.Batch.Worker.Consumers;
 using InternS1.Batch.Worker.ErrorQueue;
 using InternS1.Batch.Worker.Health;
@@ -28,7 +29,8 @@ public static class WorkerServiceCollectionExtensions
     /// Without one the host refuses to start (<see cref="WorkerCompositionException"/>).
     /// Adds: options (<c>Worker</c>, <c>Validation</c>, <c>Storage</c>; validated on start), storage
     /// (data source, DbContext factory, <see cref="Storage.Ledger.JobLedger"/>, <see cref="ResultWriter"/>),
-    /// MassTransit on RabbitMQ (<c>ConnectionStrings:RabbitMq</c>) with <see cref="SubmitPromptJobConsumer"/>, the
+    /// MassTransit on RabbitMQ (<c>ConnectionStrings:RabbitMq</c>) with <see cref="SubmitPromptJobConsumer"/> and
+    /// <see cref="CancelJobsConsumer"/> (this process's own queue on the cancel broadcast), the
     /// <see cref="IntakeGate"/> that pauses its endpoint while a source holds it closed (with its readiness check),
     /// the error-queue recorder, health checks and endpoint, metrics (meter <c>InternS1.Batch</c>, the worker's and
     /// the engine's instruments; Prometheus endpoint on <c>Worker:MetricsHost</c>:<c>Worker:MetricsPort</c> when the
@@ -52,6 +54,7 @@ public static class WorkerServiceCollectionExtensions
         services.TryAddSingleton<IntakeGateEndpointControl>();
         services.TryAddSingleton<FaultAttribution>();
         services.TryAddSingleton<CrashIsolation>();
+        services.TryAddSingleton<RunningJobCancellations>();
         services.TryAddSingleton(_ => RabbitMqAddress.FromConfiguration(configuration));
         services.TryAddSingleton(sp =>
         {
@@ -75,6 +78,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddMassTransit(x =>
         {
             x.AddConsumer<SubmitPromptJobConsumer, SubmitPromptJobConsumerDefinition>();
+            x.AddConsumer<CancelJobsConsumer, CancelJobsConsumerDefinition>();
             x.UsingRabbitMq((context, cfg) =>
             {
                 var rabbit = context.GetRequiredService<RabbitMqAddress>();

@@ -59,6 +59,13 @@ public static class JobQueueTopology
     /// <summary>The <c>_skipped</c> queue MassTransit moves messages of unhandled types to.</summary>
     public static string SkippedQueue(string queueName) => queueName + "_skipped";
 
+    /// <summary>The durable fanout exchange that broadcasts <c>CancelJobs</c> to every worker of the job queue.</summary>
+    public static string CancelExchange(string queueName) => queueName + "_cancel";
+
+    /// <summary>Declares (idempotently) the cancel exchange of <paramref name="queueName"/>.</summary>
+    public static Task DeclareCancelExchangeAsync(IChannel channel, string queueName, CancellationToken cancellationToken = default)
+        => channel.ExchangeDeclareAsync(CancelExchange(queueName), ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellationToken);
+
     /// <summary>The MassTransit send address of the job exchange.</summary>
     public static Uri SendAddress(string queueName) => new($"exchange:{queueName}");
 }

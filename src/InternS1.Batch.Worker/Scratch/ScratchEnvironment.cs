@@ -53,6 +53,7 @@ public sealed class ScratchEnvironment : IAsyncDisposable
                     await channel.QueueDeleteAsync(name, ifUnused: false, ifEmpty: false).ConfigureAwait(false);
                     await channel.ExchangeDeleteAsync(name, ifUnused: false).ConfigureAwait(false);
                 }
+                await channel.ExchangeDeleteAsync(JobQueueTopology.CancelExchange(q), ifUnused: false).ConfigureAwait(false);
             }
         }
         catch (Exception ex)
