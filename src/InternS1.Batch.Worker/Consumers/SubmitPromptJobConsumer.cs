@@ -18,7 +18,8 @@ namespace InternS1.Batch.Worker.Consumers;
 
 /// <summary>
 /// Runs one job: already ended? ack. Rejected (invalid field, duplicate custom_id, deadline passed)?
-/// write the dead letter, ack. Execute through <see cref="IPromptJobExecutor"/>. Hand the outcome to the
+/// write the dead letter, ack. Execute through <see cref="IPromptJobExecutor"/> (a structured answer is then judged by
+/// <see cref="StructuredResultValidator"/>). Hand the outcome to the
 /// <see cref="ResultWriter"/> and await the commit. Return (MassTransit acks). Transient faults throw and
 /// are retried by the endpoint's retry policy (see <see cref="SubmitPromptJobConsumerDefinition"/>);
 /// cancellation at shutdown throws and the message goes back to the queue.
@@ -28,6 +29,7 @@ public sealed class SubmitPromptJobConsumer(
     JobLedger ledger,
     ResultWriter writer,
     SubmitPromptJobValidator validator,
+    StructuredResultValidator structured,
     InFlightJobs inFlightJobs,
     WorkerMetrics metrics,
     TimeProvider time,
@@ -94,8 +96,10 @@ public sealed class SubmitPromptJobConsumer(
             return;
         }
 
-        // 3. Execute.
+        // 3. Execute; a structured answer is judged here, whichever executor produced it.
         var outcome = await executor.ExecuteAsync(job, context.CancellationToken).ConfigureAwait(false);
+        if (outcome is JobOutcome.Completed completed)
+            outcome = new JobOutcome.Completed(structured.Validate(job, completed.Completion));
 
         // 4. Commit (the wait ignores shutdown: the work is done, keep it).
         switch (outcome)
@@ -170,5 +174,7 @@ public sealed class SubmitPromptJobConsumer(
         QueueMs = c.QueueTime.TotalMilliseconds,
         PrefillMs = c.PrefillTime.TotalMilliseconds,
         DecodeMs = c.DecodeTime.TotalMilliseconds,
+        StructuredValid = c.StructuredValid,
+        StructuredError = c.StructuredError,
     };
 }

@@ -44,6 +44,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<WorkerMetrics>();
         services.TryAddSingleton<SubmitPromptJobValidator>();
+        services.TryAddSingleton<StructuredResultValidator>();
         services.TryAddSingleton<InFlightJobs>();
         services.TryAddSingleton(_ => RabbitMqAddress.FromConfiguration(configuration));
         services.TryAddSingleton(sp =>

@@ -14,13 +14,18 @@ namespace InternS1.Batch.Worker.Preparation;
 /// <summary>
 /// Turns a validated job into an <see cref="EngineRequest"/>: renders the model's chat template,
 /// fetches and preprocesses media (with the intake limits), expands the media placeholders, tokenizes,
-/// locates every media run's token positions and resolves sampling against the model's
-/// recommended values. Bad input raises <see cref="JobPreparationException"/> with a reason code.
+/// locates every media run's token positions, resolves sampling against the model's
+/// recommended values and compiles the output constraint (<see cref="StructuredOutputs"/>). Bad input raises <see cref="JobPreparationException"/> with a reason code.
 /// </summary>
-public sealed class JobPreparer(ModelPromptAssets assets, MediaLoader media, ModelRunnerInfo model, EngineHostOptions engine, JobExecutionOptions options)
+public sealed class JobPreparer(ModelPromptAssets assets, MediaLoader media, ModelRunnerInfo model, EngineHostOptions engine, JobExecutionOptions options,
+    StructuredOutputs structured)
 {
     public async Task<PreparedJob> PrepareAsync(SubmitPromptJob job, CancellationToken cancellationToken)
     {
+        // 0. Sampling and the output constraint (a schema compiles here, off the engine thread; cached by hash).
+        var sampling = ResolveSampling(job.Sampling);
+        var constraint = structured.For(job, sampling);
+
         // 1. Template variables and media parts, in placeholder order.
         var context = TemplateContext.Build(job);
         var parts = TemplateContext.MediaParts(job);
@@ -93,7 +98,8 @@ public sealed class JobPreparer(ModelPromptAssets assets, MediaLoader media, Mod
                 RequestId = job.JobId,
                 PromptTokenIds = ids,
                 MultimodalInputs = inputs,
-                Sampling = ResolveSampling(job.Sampling),
+                Sampling = sampling,
+                Constraint = constraint,
                 Priority = job.Priority,
                 Deadline = job.Deadline,
                 CacheSalt = options.IsolatePrefixCacheByDataset ? job.Dataset : null,

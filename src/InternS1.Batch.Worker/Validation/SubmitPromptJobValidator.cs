@@ -9,7 +9,8 @@ namespace InternS1.Batch.Worker.Validation;
 
 /// <summary>
 /// The one check of a job's contract, before it reaches the engine: identity, messages, roles, content parts
-/// (type, exactly one media source), tools, sampling ranges, deadline horizon. Later stages (job preparation,
+/// (type, exactly one media source), tools, sampling ranges, deadline horizon, response_format (its schema's keywords,
+/// <see cref="ResponseFormatValidator"/>). Later stages (job preparation,
 /// media intake) trust what passed. Pure (no I/O): media existence, template rendering and prompt length are
 /// the executor's checks. The first problem found is returned, naming the field's JSON path.
 /// </summary>
@@ -25,7 +26,7 @@ public sealed class SubmitPromptJobValidator(IOptions<JobValidationOptions> opti
     /// <summary>Checks every field. Null when the job may run.</summary>
     public JobRejection? Validate(SubmitPromptJob job)
         => JobIdentity.Validate(job) ?? ValidateMessages(job.Messages) ?? ValidateTools(job.Tools)
-           ?? ValidateSampling(job.Sampling) ?? ValidateDeadline(job.Deadline);
+           ?? ValidateSampling(job.Sampling) ?? ValidateDeadline(job.Deadline) ?? ResponseFormatValidator.Validate(job.ResponseFormat);
 
     private JobRejection? ValidateMessages(IReadOnlyList<ChatMessage>? messages)
     {
@@ -137,6 +138,10 @@ public sealed class SubmitPromptJobValidator(IOptions<JobValidationOptions> opti
             return Sampling("sampling.max_new_tokens", $"{max} must be positive");
         if (s.MaxNewTokens is { } max2 && max2 > _options.MaxNewTokensLimit)
             return Sampling("sampling.max_new_tokens", $"{max2} is above the limit {_options.MaxNewTokensLimit}");
+        if (s.MaxReasoningTokens is { } reasoning && reasoning <= 0)
+            return Sampling("sampling.max_reasoning_tokens", $"{reasoning} must be positive");
+        if (s.MaxReasoningTokens is { } reasoning2 && s.MaxNewTokens is { } max3 && reasoning2 >= max3)
+            return Sampling("sampling.max_reasoning_tokens", $"{reasoning2} must be below max_new_tokens ({max3}), or the answer gets no tokens");
         if (s.Stop is { } stop)
         {
             if (stop.Count > _options.MaxStopStrings)
