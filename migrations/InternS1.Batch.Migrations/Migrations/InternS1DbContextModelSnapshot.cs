@@ -232,6 +232,14 @@ namespace InternS1.Batch.Migrations.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("seed");
 
+                    b.Property<string>("StructuredError")
+                        .HasColumnType("text")
+                        .HasColumnName("structured_error");
+
+                    b.Property<bool?>("StructuredValid")
+                        .HasColumnType("boolean")
+                        .HasColumnName("structured_valid");
+
                     b.Property<string>("ToolCalls")
                         .IsRequired()
                         .ValueGeneratedOnAdd()

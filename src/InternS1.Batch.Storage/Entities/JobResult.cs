@@ -19,5 +19,12 @@ public sealed class JobResult
 
     public long Seed { get; set; }
 
+    /// <summary>For a structured <c>response_format</c>: whether the answer parsed and validated against it; null
+    /// without one.</summary>
+    public bool? StructuredValid { get; set; }
+
+    /// <summary>Why the answer failed validation (when <see cref="StructuredValid"/> is false).</summary>
+    public string? StructuredError { get; set; }
+
     public DateTime CreatedAt { get; set; }
 }

@@ -6,7 +6,8 @@ namespace InternS1.Batch.Storage.Export;
 /// <summary>
 /// Builds OpenAI Batch output lines from exported rows: a succeeded job becomes
 /// <c>{id, custom_id, response:{status_code:200, request_id, body: chat.completion}, error:null}</c> whose
-/// usage carries <c>prompt_tokens_details.cached_tokens</c> and <c>completion_tokens_details.reasoning_tokens</c>;
+/// usage carries <c>prompt_tokens_details.cached_tokens</c> and <c>completion_tokens_details.reasoning_tokens</c> (and, for a
+/// structured <c>response_format</c>, <c>structured_valid</c> and <c>structured_error</c>);
 /// a dead-lettered, failed or expired job becomes <c>{id, custom_id, response:null, error:{code, message}}</c>.
 /// </summary>
 public static class BatchOutputBuilder
@@ -47,6 +48,8 @@ public static class BatchOutputBuilder
                 CompletionTokensDetails = new CompletionTokensDetails { ReasoningTokens = row.ReasoningTokens },
             },
             Seed = row.Seed,
+            StructuredValid = row.StructuredValid,
+            StructuredError = row.StructuredValid == false ? row.StructuredError : null,
         };
         return new BatchOutputLine
         {

@@ -15,6 +15,12 @@ public sealed record ResultRecord
     public required string FinishReason { get; init; }
     public required string Model { get; init; }
     public long Seed { get; init; }
+
+    /// <summary>Whether a structured answer validated; null for free text.</summary>
+    public bool? StructuredValid { get; init; }
+
+    /// <summary>Why a structured answer failed validation.</summary>
+    public string? StructuredError { get; init; }
     public required TokenUsageInfo Usage { get; init; }
     public double QueueMs { get; init; }
     public double PrefillMs { get; init; }

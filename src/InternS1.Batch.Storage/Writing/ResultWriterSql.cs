@@ -9,10 +9,12 @@ namespace InternS1.Batch.Storage.Writing;
 internal static class ResultWriterSql
 {
     private const string InsertResults = """
-        INSERT INTO results (job_id, content, reasoning_content, tool_calls, finish_reason, model, seed, created_at)
-        SELECT t.job_id, t.content, t.reasoning_content, t.tool_calls::jsonb, t.finish_reason, t.model, t.seed, now()
-        FROM unnest(@job_id, @content, @reasoning_content, @tool_calls, @finish_reason, @model, @seed)
-             AS t(job_id, content, reasoning_content, tool_calls, finish_reason, model, seed)
+        INSERT INTO results (job_id, content, reasoning_content, tool_calls, finish_reason, model, seed,
+                             structured_valid, structured_error, created_at)
+        SELECT t.job_id, t.content, t.reasoning_content, t.tool_calls::jsonb, t.finish_reason, t.model, t.seed,
+               t.structured_valid, t.structured_error, now()
+        FROM unnest(@job_id, @content, @reasoning_content, @tool_calls, @finish_reason, @model, @seed, @structured_valid, @structured_error)
+             AS t(job_id, content, reasoning_content, tool_calls, finish_reason, model, seed, structured_valid, structured_error)
         ON CONFLICT (job_id) DO NOTHING
         RETURNING job_id
         """;
@@ -68,6 +70,11 @@ internal static class ResultWriterSql
                 Add(cmd, "finish_reason", results.Select(r => r.FinishReason).ToArray());
                 Add(cmd, "model", results.Select(r => r.Model).ToArray());
                 cmd.Parameters.Add(new NpgsqlParameter<long[]>("seed", results.Select(r => r.Seed).ToArray()));
+                cmd.Parameters.Add(new NpgsqlParameter("structured_valid", NpgsqlDbType.Array | NpgsqlDbType.Boolean)
+                {
+                    Value = results.Select(r => r.StructuredValid).ToArray(),
+                });
+                Add(cmd, "structured_error", results.Select(r => r.StructuredError).ToArray());
                 await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
                 while (await reader.ReadAsync(ct).ConfigureAwait(false))
                     inserted.Add("r:" + reader.GetString(0));
