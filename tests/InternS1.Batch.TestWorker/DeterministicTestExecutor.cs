@@ -15,7 +15,8 @@ namespace InternS1.Batch.TestWorker;
 /// answer, reasoning_tokens = 0 (1 when enable_thinking). It also plays the executor's failure roles:
 /// a media <c>path</c> that does not exist under <see cref="MediaRoot"/> -> <c>media_unreadable</c>; more than
 /// <see cref="ContextWords"/> prompt tokens -> <c>prompt_too_long</c>; metadata <c>{"test":"transient"}</c>
-/// -> <see cref="TransientJobException"/> every time.
+/// -> <see cref="TransientJobException"/> every time. Metadata <c>{"test":"verbatim"}</c> answers the last user text
+/// itself, without the <c>echo: </c> prefix (a server that returns what it likes, for the structured-output checks).
 /// </summary>
 public sealed class DeterministicTestExecutor : IPromptJobExecutor
 {
@@ -81,7 +82,8 @@ public sealed class DeterministicTestExecutor : IPromptJobExecutor
         var prompt = words + ImageTokens * images + VideoTokens * videos;
         if (prompt > ContextWords)
             return new JobOutcome.Rejected(FailureReasons.PromptTooLong, $"messages: the prompt has {prompt} tokens, the model context is {ContextWords}");
-        var content = "echo: " + last;
+        var verbatim = job.Metadata?.TryGetValue("test", out var mode) == true && mode.ValueKind == System.Text.Json.JsonValueKind.String && mode.GetString() == "verbatim";
+        var content = verbatim ? last : "echo: " + last;
         return new JobOutcome.Completed(new JobCompletion
         {
             Content = content,

@@ -84,15 +84,15 @@ public class SchemaTests
     }
 
     [Fact]
-    public async Task A_fresh_database_has_both_migrations_pending_and_none_once_migrated_and_the_scratch_database_is_dropped_on_dispose()
+    public async Task A_fresh_database_has_every_migration_pending_and_none_once_migrated_and_the_scratch_database_is_dropped_on_dispose()
     {
         string name;
         await using (var scratch = await ScratchDatabase.CreateAsync(TestServices.Postgres, "t_migrate", migrate: false, default))
         {
             name = scratch.Name;
             var migrator = SchemaMigrator.For(scratch.ConnectionString);
-            // the two migrations in migrations/InternS1.Batch.Migrations/Migrations
-            Assert.Equal(["20261129023522_InitialSchema", "20261129023541_DashboardViewsAndRole"], await migrator.PendingAsync(default));
+            // the migrations in migrations/InternS1.Batch.Migrations/Migrations
+            Assert.Equal(["20261129023522_InitialSchema", "20261129023541_DashboardViewsAndRole", "20261201105751_StructuredOutput"], await migrator.PendingAsync(default));
             Assert.Equal(0, await Database.CountAsync(scratch.ConnectionString, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'jobs'"));
 
             await migrator.MigrateAsync(default);
