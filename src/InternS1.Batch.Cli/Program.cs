@@ -39,6 +39,7 @@ public static class Program
         bench.Subcommands.Add(EngineBenchCommand.Create());
         bench.Subcommands.Add(MediaBenchCommand.Create());
         bench.Subcommands.Add(BatchingBenchCommand.Create());
+        bench.Subcommands.Add(StructuredBenchCommand.Create());
         root.Subcommands.Add(bench);
 
         return await root.Parse(args).InvokeAsync();

@@ -60,7 +60,7 @@ public static class BatchingBenchCommand
     }
 
     /// <summary>The tiny model's tokenizer: Qwen3's files (cached or downloaded) extended by the text stack's tiny assets.</summary>
-    private static async Task<InternS1Tokenizer> LoadTokenizerAsync(Action<string> progress, CancellationToken cancellationToken)
+    internal static async Task<InternS1Tokenizer> LoadTokenizerAsync(Action<string> progress, CancellationToken cancellationToken)
     {
         var qwen3 = await Qwen3TokenizerSource.EnsureAsync(progress, cancellationToken);
         progress("writing and loading the tiny model's tokenizer");
