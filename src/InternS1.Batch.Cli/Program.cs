@@ -46,6 +46,7 @@ public static class Program
         bench.Subcommands.Add(WorkerBenchCommand.Create());
         bench.Subcommands.Add(RemoteBenchCommand.Create());
         bench.Subcommands.Add(ServeBenchCommand.Create());
+        bench.Subcommands.Add(StructuredBenchCommand.Create());
         root.Subcommands.Add(bench);
 
         // NOTE: no default exception handler (it prints the stack trace): a failure ends with one line and an exit code.

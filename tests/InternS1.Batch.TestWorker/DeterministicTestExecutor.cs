@@ -19,7 +19,8 @@ namespace InternS1.Batch.TestWorker;
 /// <see cref="IOException"/> of a media server that closes the connection before the body ends; metadata
 /// <c>{"test":"crash"}</c>, only when the process was started with <c>INTERNS1_TEST_CRASH=kill</c>
 /// (<see cref="KillOnCrashMarker"/>, the process-level tests' worker), kills its own process (SIGKILL)
-/// <see cref="CrashDelay"/> after it started the job: a job that takes its worker down.
+/// <see cref="CrashDelay"/> after it started the job: a job that takes its worker down. Metadata <c>{"test":"verbatim"}</c> answers the last user text
+/// itself, without the <c>echo: </c> prefix (a server that returns what it likes, for the structured-output checks).
 /// </summary>
 public sealed class DeterministicTestExecutor : IPromptJobExecutor
 {
@@ -101,7 +102,8 @@ public sealed class DeterministicTestExecutor : IPromptJobExecutor
         var prompt = words + ImageTokens * images + VideoTokens * videos;
         if (prompt > ContextWords)
             return new JobOutcome.Rejected(FailureReasons.PromptTooLong, $"messages: the prompt has {prompt} tokens, the model context is {ContextWords}");
-        var content = "echo: " + last;
+        var verbatim = job.Metadata?.TryGetValue("test", out var mode) == true && mode.ValueKind == System.Text.Json.JsonValueKind.String && mode.GetString() == "verbatim";
+        var content = verbatim ? last : "echo: " + last;
         return new JobOutcome.Completed(new JobCompletion
         {
             Content = content,

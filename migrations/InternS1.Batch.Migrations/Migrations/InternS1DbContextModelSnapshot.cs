@@ -296,6 +296,14 @@ namespace InternS1.Batch.Migrations.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("seed");
 
+                    b.Property<string>("StructuredError")
+                        .HasColumnType("text")
+                        .HasColumnName("structured_error");
+
+                    b.Property<bool?>("StructuredValid")
+                        .HasColumnType("boolean")
+                        .HasColumnName("structured_valid");
+
                     b.Property<bool>("ThinkingIgnored")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("boolean")

@@ -29,4 +29,15 @@ public sealed record ChatCompletion
     /// <summary>The job's sampling seed.</summary>
     [JsonPropertyName("seed")]
     public long Seed { get; init; }
+
+    /// <summary>For a job with a structured <c>response_format</c> (<c>json_object</c>, <c>json_schema</c>): whether
+    /// <c>choices[0].message.content</c> parsed and validated against it. Left out for free-text jobs.</summary>
+    [JsonPropertyName("structured_valid")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? StructuredValid { get; init; }
+
+    /// <summary>Why the content failed validation (only when <see cref="StructuredValid"/> is false).</summary>
+    [JsonPropertyName("structured_error")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? StructuredError { get; init; }
 }

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace InternS1.Batch.Contracts.Batch;
 
 /// <summary>Maps the <c>body</c> of an OpenAI Batch chat-completions line to a native job:
-/// <c>messages</c>, <c>tools</c>, <c>metadata</c> as they are; <c>temperature</c>, <c>top_p</c>, <c>top_k</c>,
+/// <c>messages</c>, <c>tools</c>, <c>metadata</c>, <c>response_format</c> as they are; <c>temperature</c>, <c>top_p</c>, <c>top_k</c>,
 /// <c>min_p</c>, <c>seed</c>, <c>stop</c> (a string or a list), <c>max_completion_tokens</c> (or
 /// <c>max_tokens</c>) into <c>sampling</c>; <c>chat_template_kwargs.enable_thinking</c> (vLLM's form) or
 /// <c>enable_thinking</c> into <c>enable_thinking</c>. Content parts in OpenAI's media forms become the job's:
@@ -24,6 +24,8 @@ public static class OpenAiBatchBody
             job["tools"] = tools.DeepClone();
         if (body["metadata"] is { } metadata)
             job["metadata"] = metadata.DeepClone();
+        if (body["response_format"] is { } format)
+            job["response_format"] = format.DeepClone();
 
         var sampling = new JsonObject();
         foreach (var name in new[] { "temperature", "top_p", "top_k", "min_p", "seed" })

@@ -36,6 +36,13 @@ public sealed record SamplingSettings
     [JsonPropertyName("max_new_tokens")]
     public int? MaxNewTokens { get; init; }
 
+    /// <summary>With thinking on, most tokens of the think block (<c>&lt;/think&gt;</c> included); when they are used up
+    /// <c>&lt;/think&gt;</c> is forced, so the answer always gets tokens. Must be positive and below
+    /// <c>max_new_tokens</c>. Default: none, or half of <c>max_new_tokens</c> when a structured
+    /// <c>response_format</c> is set. Ignored with thinking off.</summary>
+    [JsonPropertyName("max_reasoning_tokens")]
+    public int? MaxReasoningTokens { get; init; }
+
     /// <summary>Per-job seed: the same job with the same seed gives the same tokens whatever else
     /// is in the batch. Default: a random seed recorded with the result.</summary>
     [JsonPropertyName("seed")]

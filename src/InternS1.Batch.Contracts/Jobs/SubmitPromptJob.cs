@@ -36,6 +36,11 @@ public sealed record SubmitPromptJob
     [JsonPropertyName("sampling")]
     public SamplingSettings? Sampling { get; init; }
 
+    /// <summary>The shape of the answer: <c>text</c> (default), <c>json_object</c> or <c>json_schema</c> (OpenAI's
+    /// <c>response_format</c>).</summary>
+    [JsonPropertyName("response_format")]
+    public ResponseFormat? ResponseFormat { get; init; }
+
     /// <summary>Thinking mode (<c>&lt;think&gt;</c>): on by default, as in the model.</summary>
     [JsonPropertyName("enable_thinking")]
     public bool EnableThinking { get; init; } = true;

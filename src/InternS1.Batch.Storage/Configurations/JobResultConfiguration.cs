@@ -15,6 +15,8 @@ public sealed class JobResultConfiguration : IEntityTypeConfiguration<JobResult>
         builder.Property(r => r.ToolCalls).HasColumnType("jsonb").HasDefaultValueSql("'[]'::jsonb");
         builder.Property(r => r.FinishReason).HasMaxLength(16);
         builder.Property(r => r.ThinkingIgnored).HasDefaultValue(false);
+        builder.Property(r => r.StructuredValid);
+        builder.Property(r => r.StructuredError);
         builder.Property(r => r.CreatedAt).HasDefaultValueSql("now()");
     }
 }

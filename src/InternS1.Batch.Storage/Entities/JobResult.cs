@@ -23,5 +23,12 @@ public sealed class JobResult
     /// switch): the reasoning is stored as it came and this flag says so.</summary>
     public bool ThinkingIgnored { get; set; }
 
+    /// <summary>For a structured <c>response_format</c>: whether the answer parsed and validated against it; null
+    /// without one.</summary>
+    public bool? StructuredValid { get; set; }
+
+    /// <summary>Why the answer failed validation (when <see cref="StructuredValid"/> is false).</summary>
+    public string? StructuredError { get; set; }
+
     public DateTime CreatedAt { get; set; }
 }

@@ -8,7 +8,8 @@ namespace InternS1.Batch.Storage.Export;
 /// Builds OpenAI Batch output lines from exported rows: a succeeded job becomes
 /// <c>{id, custom_id, response:{status_code:200, request_id, body: chat.completion}, error:null}</c> whose
 /// usage carries <c>prompt_tokens_details.cached_tokens</c> and <c>completion_tokens_details.reasoning_tokens</c>
-/// (each left out when a remote server did not report it: unknown is not 0);
+/// (each left out when a remote server did not report it: unknown is not 0; and, for a structured
+/// <c>response_format</c>, <c>structured_valid</c> and <c>structured_error</c>);
 /// a dead-lettered, failed or expired job becomes <c>{id, custom_id, response:null, error:{code, message}}</c>;
 /// a cancelled job the same with <c>code: "cancelled"</c> and a message saying who cancelled it and when.
 /// </summary>
@@ -59,6 +60,8 @@ public static class BatchOutputBuilder
                 CompletionTokensDetails = new CompletionTokensDetails { ReasoningTokens = row.ReasoningTokens },
             },
             Seed = row.Seed,
+            StructuredValid = row.StructuredValid,
+            StructuredError = row.StructuredValid == false ? row.StructuredError : null,
         };
         return new BatchOutputLine
         {

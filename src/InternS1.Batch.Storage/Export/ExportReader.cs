@@ -29,6 +29,8 @@ public sealed class ExportReader(IDbContextFactory<InternS1DbContext> contexts)
                 Model = j.Result.Model,
                 Seed = (long?)j.Result.Seed ?? 0,
                 CompletedAt = (DateTime?)j.Result.CreatedAt,
+                StructuredValid = j.Result.StructuredValid,
+                StructuredError = j.Result.StructuredError,
                 PromptTokens = (int?)j.TokenUsage!.PromptTokens ?? 0,
                 ImageTokens = (int?)j.TokenUsage.ImageTokens ?? 0,
                 VideoTokens = (int?)j.TokenUsage.VideoTokens ?? 0,

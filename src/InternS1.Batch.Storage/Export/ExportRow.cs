@@ -13,6 +13,8 @@ public sealed record ExportRow
     public string? Model { get; init; }
     public long Seed { get; init; }
     public DateTime? CompletedAt { get; init; }
+    public bool? StructuredValid { get; init; }
+    public string? StructuredError { get; init; }
     public int PromptTokens { get; init; }
     public int ImageTokens { get; init; }
     public int VideoTokens { get; init; }

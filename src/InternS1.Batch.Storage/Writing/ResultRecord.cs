@@ -23,6 +23,12 @@ public sealed record ResultRecord
     /// <summary>Thinking was requested off but reasoning came back (stored, and flagged by this).</summary>
     public bool ThinkingIgnored { get; init; }
 
+    /// <summary>Whether a structured answer validated; null for free text.</summary>
+    public bool? StructuredValid { get; init; }
+
+    /// <summary>Why a structured answer failed validation.</summary>
+    public string? StructuredError { get; init; }
+
     /// <summary>The counts; <see cref="TokenUsageInfo.ReportedFields"/> goes to <c>token_usage.reported_fields</c>.</summary>
     public required TokenUsageInfo Usage { get; init; }
     public double QueueMs { get; init; }

@@ -21,10 +21,14 @@ internal static class ResultWriterSql
         """;
 
     private const string InsertResults = $"""
-        INSERT INTO results (job_id, content, reasoning_content, tool_calls, finish_reason, model, seed, thinking_ignored, created_at)
-        SELECT t.job_id, t.content, t.reasoning_content, t.tool_calls::jsonb, t.finish_reason, t.model, t.seed, t.thinking_ignored, now()
-        FROM unnest(@job_id, @content, @reasoning_content, @tool_calls, @finish_reason, @model, @seed, @thinking_ignored, @payload_hash)
-             AS t(job_id, content, reasoning_content, tool_calls, finish_reason, model, seed, thinking_ignored, payload_hash)
+        INSERT INTO results (job_id, content, reasoning_content, tool_calls, finish_reason, model, seed, thinking_ignored,
+                             structured_valid, structured_error, created_at)
+        SELECT t.job_id, t.content, t.reasoning_content, t.tool_calls::jsonb, t.finish_reason, t.model, t.seed, t.thinking_ignored,
+               t.structured_valid, t.structured_error, now()
+        FROM unnest(@job_id, @content, @reasoning_content, @tool_calls, @finish_reason, @model, @seed, @thinking_ignored, @payload_hash,
+                    @structured_valid, @structured_error)
+             AS t(job_id, content, reasoning_content, tool_calls, finish_reason, model, seed, thinking_ignored, payload_hash,
+                  structured_valid, structured_error)
         WHERE {SameContent}
           AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.id = t.job_id AND j.status = 'cancelled')
         ON CONFLICT (job_id) DO NOTHING
@@ -94,6 +98,11 @@ internal static class ResultWriterSql
                 cmd.Parameters.Add(new NpgsqlParameter<long[]>("seed", results.Select(r => r.Seed).ToArray()));
                 cmd.Parameters.Add(new NpgsqlParameter<bool[]>("thinking_ignored", results.Select(r => r.ThinkingIgnored).ToArray()));
                 Add(cmd, "payload_hash", results.Select(r => r.PayloadHash).ToArray());
+                cmd.Parameters.Add(new NpgsqlParameter("structured_valid", NpgsqlDbType.Array | NpgsqlDbType.Boolean)
+                {
+                    Value = results.Select(r => r.StructuredValid).ToArray(),
+                });
+                Add(cmd, "structured_error", results.Select(r => r.StructuredError).ToArray());
                 await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
                 while (await reader.ReadAsync(ct).ConfigureAwait(false))
                     inserted.Add("r:" + reader.GetString(0));

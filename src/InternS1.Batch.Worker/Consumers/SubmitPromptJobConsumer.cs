@@ -23,7 +23,8 @@ namespace InternS1.Batch.Worker.Consumers;
 /// Runs one job: intake paused (<see cref="IntakeGate"/>)? wait, before anything is spent. Already ended? ack. Its job
 /// id taken by another job (another dataset, custom_id or content)? a dead letter of its own (<c>duplicate_job_id</c>),
 /// ack. Rejected (invalid field, duplicate custom_id, deadline passed)? write the dead letter, ack. Execute through
-/// <see cref="IPromptJobExecutor"/> (alone in the worker when an earlier delivery crashed one: <see cref="CrashIsolation"/>).
+/// <see cref="IPromptJobExecutor"/> (alone in the worker when an earlier delivery crashed one: <see cref="CrashIsolation"/>);
+/// a structured answer is then judged by <see cref="StructuredResultValidator"/>.
 /// Hand the outcome to the <see cref="ResultWriter"/> and await the commit. Return (MassTransit acks). Transient faults
 /// throw and are retried by the endpoint's retry policy (see <see cref="SubmitPromptJobConsumerDefinition"/>);
 /// cancellation at shutdown throws and the message goes back to the queue. A job stopped by a <c>CancelJobs</c>
@@ -35,6 +36,7 @@ public sealed class SubmitPromptJobConsumer(
     JobLedger ledger,
     ResultWriter writer,
     SubmitPromptJobValidator validator,
+    StructuredResultValidator structured,
     InFlightJobs inFlightJobs,
     IntakeGate intake,
     CrashIsolation isolation,
@@ -166,6 +168,8 @@ public sealed class SubmitPromptJobConsumer(
             logger.LogInformation("Job {JobId} of {Dataset} cancelled while running; acknowledged", job.JobId, job.Dataset);
             return;
         }
+        if (outcome is JobOutcome.Completed completed)
+            outcome = new JobOutcome.Completed(structured.Validate(job, completed.Completion)); // whichever executor produced it
 
         // 4. Commit (the wait ignores shutdown: the work is done, keep it).
         switch (outcome)
@@ -225,5 +229,7 @@ public sealed class SubmitPromptJobConsumer(
         QueueMs = c.QueueTime.TotalMilliseconds,
         PrefillMs = c.PrefillTime.TotalMilliseconds,
         DecodeMs = c.DecodeTime.TotalMilliseconds,
+        StructuredValid = c.StructuredValid,
+        StructuredError = c.StructuredError,
     };
 }

@@ -43,6 +43,13 @@ public sealed record JobCompletion
     /// the reasoning is kept and this flag marks the result.</summary>
     public bool ThinkingIgnored { get; init; }
 
+    /// <summary>For a structured <c>response_format</c>: whether the answer parsed and validated
+    /// (<see cref="Validation.StructuredResultValidator"/>); null without one.</summary>
+    public bool? StructuredValid { get; init; }
+
+    /// <summary>Why the answer failed validation (when <see cref="StructuredValid"/> is false).</summary>
+    public string? StructuredError { get; init; }
+
     public TimeSpan QueueTime { get; init; }
     public TimeSpan PrefillTime { get; init; }
     public TimeSpan DecodeTime { get; init; }

@@ -9,6 +9,7 @@ using InternS1.Engine.Output;
 using InternS1.Engine.Requests;
 using InternS1.Media;
 using InternS1.Media.Intake;
+using InternS1.Text.Structured;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -25,8 +26,8 @@ public static class EngineServiceCollectionExtensions
     /// Registers the engine behind the worker's one executor seam, <see cref="IPromptJobExecutor"/>: this is the
     /// call that chooses the executor (today the local engine; a remote engine, chosen by configuration, would
     /// register its own executor here instead). The local engine: options (<c>Engine</c> for the scheduler and
-    /// KV cache and for the worker's <see cref="EngineHostOptions"/>, <c>Execution</c>, <c>Media</c>, <c>Validation</c>; validated on
-    /// start); the model from <paramref name="runnerFactory"/>; the prompt assets of its folder; the runner,
+    /// KV cache and for the worker's <see cref="EngineHostOptions"/>, <c>Execution</c>, <c>Media</c>, <c>Validation</c>,
+    /// <c>StructuredOutput</c>; validated on start); the model from <paramref name="runnerFactory"/>; the prompt assets of its folder; the runner,
     /// <see cref="EngineCore"/>, <see cref="EngineLoop"/> and <see cref="EngineMetrics"/> (on the host's
     /// <see cref="IMeterFactory"/>, meter <c>InternS1.Batch</c>); job preparation and <see cref="EngineJobExecutor"/>;
     /// and the hosted service that loads the model and starts the loop. That service is registered ahead of every
@@ -47,6 +48,7 @@ public static class EngineServiceCollectionExtensions
         services.AddOptions<JobExecutionOptions>().BindConfiguration(JobExecutionOptions.SectionName);
         services.AddOptions<MediaOptions>().BindConfiguration(MediaOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<JobValidationOptions>().BindConfiguration(JobValidationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<StructuredOutputOptions>().BindConfiguration(StructuredOutputOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         AddBackPressure(services, configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
@@ -83,12 +85,17 @@ public static class EngineServiceCollectionExtensions
             sp.GetRequiredService<IOptions<MediaOptions>>().Value,
             sp.GetRequiredService<IOptions<EngineOptions>>().Value,
             sp.GetRequiredService<ModelRunnerInfo>()));
+        services.TryAddSingleton(sp => new StructuredOutputs(
+            sp.GetRequiredService<ModelPromptAssets>(),
+            sp.GetRequiredService<ModelRunnerInfo>(),
+            sp.GetRequiredService<IOptions<StructuredOutputOptions>>().Value));
         services.TryAddSingleton(sp => new JobPreparer(
             sp.GetRequiredService<ModelPromptAssets>(),
             sp.GetRequiredService<MediaLoader>(),
             sp.GetRequiredService<ModelRunnerInfo>(),
             sp.GetRequiredService<PreparationSettings>(),
-            sp.GetRequiredService<DecodedMemoryBudget>()));
+            sp.GetRequiredService<DecodedMemoryBudget>(),
+            sp.GetRequiredService<StructuredOutputs>()));
         services.TryAddSingleton(sp => new EngineJobExecutor(
             sp.GetRequiredService<IGenerationEngine>(),
             sp.GetRequiredService<JobPreparer>(),

@@ -49,6 +49,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<WorkerMetrics>();
         services.TryAddSingleton<SubmitPromptJobValidator>();
+        services.TryAddSingleton<StructuredResultValidator>();
         services.TryAddSingleton<InFlightJobs>();
         services.TryAddSingleton<IntakeGate>();
         services.TryAddSingleton<IntakeGateEndpointControl>();

@@ -20,11 +20,12 @@ namespace InternS1.Batch.Worker.Preparation;
 ///    (<c>prompt_too_long</c> before decoding), memory reserved in the decoded-media budget, then decode and tile;
 /// 4. expand the placeholders the template wrote (a literal <c>&lt;video&gt;</c> typed in content stays text), tokenize
 ///    with <c>Validation:SpecialTokensInContent</c>, locate every media run and resolve sampling against the model's
-///    recommended values.
+///    recommended values; compile the output constraint (<see cref="StructuredOutputs"/>, cached by schema hash).
 /// Bad input raises <see cref="JobPreparationException"/> with a reason code. The prepared job holds its media's share
 /// of the budget until disposed.
 /// </summary>
-public sealed class JobPreparer(ModelPromptAssets assets, MediaLoader media, ModelRunnerInfo model, PreparationSettings settings, DecodedMemoryBudget budget)
+public sealed class JobPreparer(ModelPromptAssets assets, MediaLoader media, ModelRunnerInfo model, PreparationSettings settings, DecodedMemoryBudget budget,
+    StructuredOutputs structured)
 {
     public async Task<PreparedJob> PrepareAsync(SubmitPromptJob job, CancellationToken cancellationToken)
     {
@@ -42,6 +43,10 @@ public sealed class JobPreparer(ModelPromptAssets assets, MediaLoader media, Mod
 
     private async Task<PreparedJob> PrepareCoreAsync(SubmitPromptJob job, PreparationDeadline deadline)
     {
+        // 0. Sampling and the output constraint (a schema compiles here, off the engine thread; cached by hash).
+        var sampling = ResolveSampling(job.Sampling);
+        var constraint = structured.For(job, sampling);
+
         // 1. Template variables and media parts, in placeholder order; the model's own chat template.
         var context = TemplateContext.Build(job);
         var parts = TemplateContext.MediaParts(job);
@@ -144,7 +149,8 @@ public sealed class JobPreparer(ModelPromptAssets assets, MediaLoader media, Mod
                 RequestId = job.JobId,
                 PromptTokenIds = ids,
                 MultimodalInputs = inputs,
-                Sampling = ResolveSampling(job.Sampling),
+                Sampling = sampling,
+                Constraint = constraint,
                 Priority = job.Priority,
                 Deadline = job.Deadline,
                 CacheSalt = settings.IsolatePrefixCacheByDataset ? job.Dataset : null,

@@ -10,7 +10,7 @@ namespace InternS1.Batch.Worker.Validation;
 /// <summary>
 /// The one check of a job's contract, before it reaches the engine: identity, messages, roles, content parts
 /// (type, exactly one media source, at most <c>Validation:MaxMediaParts</c>), tools, sampling ranges, priority range,
-/// deadline horizon. Later stages (job preparation, media intake) trust what passed. Pure (no I/O): media existence,
+/// deadline horizon, response_format (its schema's keywords, <see cref="ResponseFormatValidator"/>). Later stages (job preparation, media intake) trust what passed. Pure (no I/O): media existence,
 /// template rendering and prompt length are the executor's checks. The first problem found is returned, naming the
 /// field's JSON path.
 /// </summary>
@@ -32,7 +32,8 @@ public sealed class SubmitPromptJobValidator(IOptions<JobValidationOptions> opti
     /// <summary>Checks every field. Null when the job may run.</summary>
     public JobRejection? Validate(SubmitPromptJob job)
         => JobIdentity.Validate(job) ?? ValidateMessages(job.Messages) ?? ValidateMediaCount(job.Messages) ?? ValidateTools(job.Tools)
-           ?? ValidateSampling(job.Sampling) ?? ValidatePriority(job.Priority) ?? ValidateDeadline(job.Deadline);
+           ?? ValidateSampling(job.Sampling) ?? ValidatePriority(job.Priority) ?? ValidateDeadline(job.Deadline)
+           ?? ResponseFormatValidator.Validate(job.ResponseFormat);
 
     private JobRejection? ValidateMediaCount(IReadOnlyList<ChatMessage> messages)
     {
@@ -155,6 +156,10 @@ public sealed class SubmitPromptJobValidator(IOptions<JobValidationOptions> opti
             return Sampling("sampling.max_new_tokens", $"{max} must be positive");
         if (s.MaxNewTokens is { } max2 && max2 > _options.MaxNewTokensLimit)
             return Sampling("sampling.max_new_tokens", $"{max2} is above the limit {_options.MaxNewTokensLimit}");
+        if (s.MaxReasoningTokens is { } reasoning && reasoning <= 0)
+            return Sampling("sampling.max_reasoning_tokens", $"{reasoning} must be positive");
+        if (s.MaxReasoningTokens is { } reasoning2 && s.MaxNewTokens is { } max3 && reasoning2 >= max3)
+            return Sampling("sampling.max_reasoning_tokens", $"{reasoning2} must be below max_new_tokens ({max3}), or the answer gets no tokens");
         if (s.Stop is { } stop)
         {
             if (stop.Count > _options.MaxStopStrings)

@@ -170,13 +170,16 @@ public sealed class TorchModelRunner : IModelRunner
         var errors = packed.Requests.Select(r => r.Error).ToArray();
         var sampled = new int?[schedule.Requests.Count];
         var logits = new float[]?[schedule.Requests.Count];
+        var maskTime = TimeSpan.Zero;
         if (packed.TokenCount > 0)
-            RunModel(schedule, packed, cache, errors, sampled, logits);
-        return BuildOutput(schedule, errors, sampled, logits);
+            maskTime = RunModel(schedule, packed, cache, errors, sampled, logits);
+        return BuildOutput(schedule, errors, sampled, logits) with { MaskTime = maskTime };
     }
 
-    private void RunModel(SchedulerOutput schedule, PackedStep packed, PagedKvCache cache, string?[] errors, int?[] sampled, float[]?[] logitsOut)
+    /// <returns>The time spent applying token masks.</returns>
+    private TimeSpan RunModel(SchedulerOutput schedule, PackedStep packed, PagedKvCache cache, string?[] errors, int?[] sampled, float[]?[] logitsOut)
     {
+        var maskTime = TimeSpan.Zero;
         var n = schedule.Requests.Count;
         // 2. embeddings, with media features over their placeholder rows
         var embeds = Model.Embed(torch.tensor(packed.TokenIds, device: _device));        // [T, hidden]
@@ -204,17 +207,29 @@ public sealed class TorchModelRunner : IModelRunner
             for (var j = 0; j < wanted.Length; j++)
                 if (schedule.Requests[wanted[j]].ReturnLogits)
                     logitsOut[wanted[j]] = logits[j].cpu().data<float>().ToArray();
-            // 5. sample the requests that reached the end of their known tokens
+            // 5. sample the requests that reached the end of their known tokens, constrained ones under their token masks
             var sample = Enumerable.Range(0, wanted.Length).Where(j => schedule.Requests[wanted[j]].Sample).ToArray();
             if (sample.Length > 0)
             {
                 var sampleLogits = sample.Length == wanted.Length ? logits : logits.index_select(0, torch.tensor(sample.Select(j => (long)j).ToArray(), device: _device));
+                maskTime = ApplyTokenMasks(sampleLogits, sample.Select(j => schedule.Requests[wanted[j]].TokenMask).ToArray());
                 var tokens = Sampler.Sample(sampleLogits,
                     sample.Select(j => schedule.Requests[wanted[j]].Sampling).ToList(),
                     sample.Select(j => schedule.Requests[wanted[j]].OutputIndex).ToList());
                 for (var s = 0; s < sample.Length; s++) sampled[wanted[sample[s]]] = tokens[s];
             }
         }
+        return maskTime;
+    }
+
+    /// <summary>Disallowed logits -> -inf for the rows with a token mask (a separate step before the sampler, so
+    /// unconstrained rows and batches without masks pay nothing).</summary>
+    private static TimeSpan ApplyTokenMasks(Tensor logits, ulong[]?[] masks)
+    {
+        if (Array.TrueForAll(masks, m => m is null)) return TimeSpan.Zero;
+        var start = Stopwatch.GetTimestamp();
+        TokenMasks.Apply(logits, masks);
+        return Stopwatch.GetElapsedTime(start);
     }
 
     private static ModelRunnerOutput BuildOutput(SchedulerOutput schedule, string?[] errors, int?[] sampled, float[]?[] logits)

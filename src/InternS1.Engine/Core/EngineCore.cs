@@ -4,6 +4,7 @@ using InternS1.Engine.KvCache;
 using InternS1.Engine.Output;
 using InternS1.Engine.Requests;
 using InternS1.Engine.Scheduling;
+using InternS1.Engine.Structured;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -12,7 +13,8 @@ namespace InternS1.Engine.Core;
 /// <summary>
 /// The synchronous engine (vLLM v1's <c>EngineCore</c>): sizes the KV pool, owns the scheduler and
 /// the output processor, admits requests (the one place they are checked) and runs one step at a time:
-/// schedule, execute, update, process outputs. Not thread-safe: call it from one thread (the
+/// schedule, mask (the token masks of constrained requests), execute, update and advance their constraints, process
+/// outputs. Not thread-safe: call it from one thread (the
 /// <see cref="EngineLoop"/> thread, or a benchmark driving steps directly). The caller owns the runner.
 /// </summary>
 public sealed partial class EngineCore
@@ -22,6 +24,7 @@ public sealed partial class EngineCore
     private readonly ILogger _logger;
     private readonly EngineMetrics? _metrics;
     private readonly OutputProcessor _outputs;
+    private readonly ConstraintTracker _constraints;
 
     /// <summary>Sizes the KV cache from <paramref name="options"/> and the runner's model, and
     /// has the runner allocate it.</summary>
@@ -42,6 +45,7 @@ public sealed partial class EngineCore
         runner.InitializeKvCache(numBlocks, options.BlockSize);
         Scheduler = new Scheduler(Config, timeProvider);
         _outputs = new OutputProcessor(decoder);
+        _constraints = new ConstraintTracker(Model.VocabSize);
         metrics?.Attach(Scheduler);
         LogKvCache(numBlocks, options.BlockSize, numBlocks * Model.KvBytesPerToken * options.BlockSize, Model.KvBytesPerToken, Config.MaxSequenceLength);
     }
@@ -61,6 +65,12 @@ public sealed partial class EngineCore
     /// <summary>Tokens computed over all steps (prefill chunks + decodes).</summary>
     public long NumComputedTokens { get; private set; }
 
+    /// <summary>Time the last step spent on token masks: filling them (engine thread) plus applying them (runner).</summary>
+    public TimeSpan LastStepMaskTime { get; private set; }
+
+    /// <summary>Sequences whose sampled token was masked in the last step.</summary>
+    public int LastStepMaskedSequences { get; private set; }
+
     /// <summary>True while any request is admitted or has an unreported result.</summary>
     public bool HasUnfinishedRequests => Scheduler.HasUnfinishedRequests;
 
@@ -73,26 +83,33 @@ public sealed partial class EngineCore
         RequestValidator.Validate(request, Config);
         Scheduler.Add(request, arrivalTime);
         _outputs.Add(request, streamed);
+        _constraints.Add(request);
     }
 
     /// <summary>Ends a request and frees its blocks; null when it is not live.</summary>
     public EngineResult? AbortRequest(string requestId) =>
-        Scheduler.Finish(requestId, FinishReason.Aborted) is { } finish ? _outputs.Complete(finish) : null;
+        Scheduler.Finish(requestId, FinishReason.Aborted) is { } finish ? Ended(_outputs.Complete(finish)) : null;
 
     /// <summary>Aborts every waiting request (not holding blocks), e.g. when the engine drains.</summary>
-    public IReadOnlyList<EngineResult> AbortWaiting() => Scheduler.AbortWaiting().Select(_outputs.Complete).ToArray();
+    public IReadOnlyList<EngineResult> AbortWaiting() => Scheduler.AbortWaiting().Select(f => Ended(_outputs.Complete(f))).ToArray();
 
     /// <summary>Aborts every admitted request.</summary>
-    public IReadOnlyList<EngineResult> AbortAll() => Scheduler.AbortAll().Select(_outputs.Complete).ToArray();
+    public IReadOnlyList<EngineResult> AbortAll() => Scheduler.AbortAll().Select(f => Ended(_outputs.Complete(f))).ToArray();
 
-    /// <summary>One step: schedule, execute, update, process outputs; returns the requests that ended.</summary>
+    /// <summary>One step: schedule, mask, execute, update (constraints advance), process outputs; returns the requests
+    /// that ended.</summary>
     /// <param name="deltas">Receives the new text of the streamed requests that go on; null = none wanted.</param>
     public IReadOnlyList<EngineResult> Step(ICollection<EngineDelta>? deltas = null)
     {
+        var start = System.Diagnostics.Stopwatch.GetTimestamp();
         var schedule = Scheduler.Schedule();
-        var output = Execute(schedule);
-        var updates = Scheduler.Update(schedule, output);
-        return Record(schedule, _outputs.Process(updates, StopOnString, deltas));
+        var masked = _constraints.Prepare(schedule, out var maskedRows, out var fillTime);
+        var output = Execute(masked);
+        var updates = _constraints.Advance(Scheduler.Update(schedule, output), FailConstraint);
+        var finished = _outputs.Process(updates, StopOnString, deltas);
+        foreach (var result in finished) _constraints.Remove(result.RequestId);
+        RecordMasks(maskedRows, fillTime + output.MaskTime, System.Diagnostics.Stopwatch.GetElapsedTime(start));
+        return Record(schedule, finished);
     }
 
     /// <summary>Admits <paramref name="requests"/> and steps until all of them ended (benchmarks,
@@ -128,6 +145,22 @@ public sealed partial class EngineCore
             var error = $"Engine step {schedule.StepId} failed ({ex.GetType().Name}: {ex.Message}); all {schedule.Requests.Count} requests of that step ended.";
             return new ModelRunnerOutput(schedule.Requests.Select(r => new RequestOutput(r.RequestId, null, null, error)).ToArray());
         }
+    }
+
+    private EngineResult Ended(EngineResult result)
+    {
+        _constraints.Remove(result.RequestId);
+        return result;
+    }
+
+    private SequenceFinish FailConstraint(string requestId, string error) =>
+        Scheduler.Finish(requestId, FinishReason.Error, error) ?? throw new InvalidOperationException($"Request '{requestId}' broke its output constraint but is not live.");
+
+    private void RecordMasks(int maskedRows, TimeSpan maskTime, TimeSpan stepTime)
+    {
+        LastStepMaskedSequences = maskedRows;
+        LastStepMaskTime = maskTime;
+        if (maskedRows > 0) _metrics?.RecordMasks(maskedRows, maskTime, stepTime);
     }
 
     private SequenceFinish StopOnString(string requestId) =>

@@ -6,7 +6,7 @@ namespace InternS1.Engine.Core;
 
 /// <summary>
 /// The engine's instruments on the <c>InternS1.Batch</c> meter: running / waiting sequences, batch
-/// size and tokens per step, KV blocks used, prefix-cache hit rate, preemptions. Gauges read the
+/// size and tokens per step, KV blocks used, prefix-cache hit rate, preemptions, token-mask time of structured output. Gauges read the
 /// attached scheduler's counters (plain ints, safe to read from the exporter's thread).
 /// </summary>
 public sealed class EngineMetrics : IDisposable
@@ -19,6 +19,9 @@ public sealed class EngineMetrics : IDisposable
     private readonly Histogram<int> _batchSize;
     private readonly Histogram<int> _stepTokens;
     private readonly Counter<long> _steps;
+    private readonly Histogram<double> _maskTime;
+    private readonly Counter<long> _maskedSequences;
+    private readonly Counter<long> _slowMaskSteps;
     private Scheduler? _scheduler;
 
     /// <summary>Creates the instruments on <paramref name="meterFactory"/>'s meter (the host's, in DI) or on a
@@ -31,6 +34,10 @@ public sealed class EngineMetrics : IDisposable
         _batchSize = _meter.CreateHistogram<int>("interns1.engine.batch_size", "{sequence}", "Sequences computed in one engine step.");
         _stepTokens = _meter.CreateHistogram<int>("interns1.engine.step_tokens", "{token}", "Tokens computed in one engine step.");
         _steps = _meter.CreateCounter<long>("interns1.engine.steps", "{step}", "Engine steps run.");
+        _maskTime = _meter.CreateHistogram<double>("interns1.engine.structured.mask_time", "s",
+            "Time one engine step spent on the token masks of constrained sequences (filling them and applying them to the logits); steps without any are not recorded.");
+        _maskedSequences = _meter.CreateCounter<long>("interns1.engine.structured.masked_sequences", "{sequence}", "Sampled tokens that were constrained by a token mask.");
+        _slowMaskSteps = _meter.CreateCounter<long>("interns1.engine.structured.slow_mask_steps", "{step}", "Steps whose mask time exceeded 10% of the step.");
         _meter.CreateObservableGauge("interns1.engine.running", () => _scheduler?.NumRunning ?? 0, "{sequence}", "Sequences holding KV blocks.");
         _meter.CreateObservableGauge("interns1.engine.waiting", () => _scheduler?.NumWaiting ?? 0, "{sequence}", "Admitted sequences waiting for KV blocks.");
         _meter.CreateObservableGauge("interns1.engine.kv_blocks.used", () => _scheduler?.KvCache.Pool.NumUsedBlocks ?? 0, "{block}", "KV blocks referenced by a sequence.");
@@ -52,6 +59,15 @@ public sealed class EngineMetrics : IDisposable
         if (schedule.Requests.Count == 0) return;
         _batchSize.Record(schedule.Requests.Count);
         _stepTokens.Record(schedule.TotalScheduledTokens);
+    }
+
+    /// <summary>Records one step's token masks: <paramref name="sequences"/> masked rows in <paramref name="maskTime"/> of a
+    /// step that took <paramref name="stepTime"/>.</summary>
+    public void RecordMasks(int sequences, TimeSpan maskTime, TimeSpan stepTime)
+    {
+        _maskTime.Record(maskTime.TotalSeconds);
+        _maskedSequences.Add(sequences);
+        if (maskTime.Ticks * 10 > stepTime.Ticks) _slowMaskSteps.Add(1);
     }
 
     private double HitRate()

@@ -1,7 +1,11 @@
 namespace InternS1.Engine.Execution;
 
 /// <summary>The runner's results for one step, one entry per scheduled request, in batch order.</summary>
-public sealed record ModelRunnerOutput(IReadOnlyList<RequestOutput> Outputs);
+public sealed record ModelRunnerOutput(IReadOnlyList<RequestOutput> Outputs)
+{
+    /// <summary>Time the runner spent applying <see cref="ScheduledRequest.TokenMask"/>s to logits this step.</summary>
+    public TimeSpan MaskTime { get; init; }
+}
 
 /// <summary>One request's result of a step.</summary>
 /// <param name="RequestId">The request.</param>

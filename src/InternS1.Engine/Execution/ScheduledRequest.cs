@@ -34,6 +34,11 @@ public sealed record ScheduledRequest
     /// vision features). A run may be split over several chunks.</summary>
     public IReadOnlyList<MultimodalInput> MultimodalInputs { get; init; } = [];
 
+    /// <summary>With <see cref="Sample"/>: the token ids the sampled token may be (bit <c>id % 64</c> of word
+    /// <c>id / 64</c> set = allowed; ids past the mask are not allowed); every other logit is set to -inf before sampling.
+    /// Null = any token (unconstrained sequences). The engine reuses the array: read it during <c>Execute</c> only.</summary>
+    public ulong[]? TokenMask { get; init; }
+
     /// <summary>Return the float32 logits of the sampled position (tests and the logits command).</summary>
     public bool ReturnLogits { get; init; }
 }

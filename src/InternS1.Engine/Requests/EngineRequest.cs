@@ -24,6 +24,9 @@ public sealed record EngineRequest
     /// <summary>A running sequence past this instant ends with <see cref="FinishReason.Deadline"/>.</summary>
     public DateTimeOffset? Deadline { get; init; }
 
+    /// <summary>Constrained decoding (structured output, reasoning budget); null = unconstrained (no per-step work).</summary>
+    public OutputConstraint? Constraint { get; init; }
+
     /// <summary>Prefix-cache isolation: blocks are shared only between requests with the same salt
     /// (e.g. the dataset name when isolation is configured). Null = shared.</summary>
     public string? CacheSalt { get; init; }

@@ -39,6 +39,8 @@ public static class RequestValidator
         if (!(s.MinP >= 0f && s.MinP <= 1f)) throw Sampling(id, $"MinP ({s.MinP}) must be in [0, 1].");
         if (s.StopStrings.Any(string.IsNullOrEmpty)) throw Sampling(id, "StopStrings contains an empty string.");
 
+        if (request.Constraint is { } c) ValidateConstraint(id, c, s, config);
+
         var previousEnd = 0;
         foreach (var (m, i) in request.MultimodalInputs.OrderBy(m => m.Offset).Select((m, i) => (m, i)))
         {
@@ -49,6 +51,27 @@ public static class RequestValidator
             if (string.IsNullOrEmpty(m.ContentHash)) throw Invalid($"Request '{id}': media run {i} has no ContentHash.");
             previousEnd = m.Offset + m.Length;
         }
+    }
+
+    private static void ValidateConstraint(string id, OutputConstraint c, SamplingParams s, SchedulerConfig config)
+    {
+        if (c.ReasoningEndTokenId is { } end && (uint)end >= (uint)config.VocabSize)
+            throw Invalid($"Request '{id}': Constraint.ReasoningEndTokenId = {end} is outside the vocabulary [0, {config.VocabSize}).");
+        if (c.MaxReasoningTokens is { } budget)
+        {
+            if (c.ReasoningEndTokenId is null)
+                throw Invalid($"Request '{id}': Constraint.MaxReasoningTokens is set without a ReasoningEndTokenId (there is no reasoning to bound).");
+            if (budget < 1) throw Invalid($"Request '{id}': Constraint.MaxReasoningTokens ({budget}) must be >= 1.");
+        }
+        if (c.Grammar is not { } grammar) return;
+        if (grammar.Vocabulary.Size > config.VocabSize)
+            throw Invalid($"Request '{id}': the grammar's vocabulary has {grammar.Vocabulary.Size} ids, the model only {config.VocabSize}.");
+        // NOTE: a value ends with one of the grammar's end ids; if one did not stop the request, it would go on
+        // producing end ids (the only tokens allowed after the value) until MaxNewTokens.
+        var missing = grammar.Vocabulary.EndTokenIds.Where(e => !s.StopTokenIds.Contains(e)).ToArray();
+        if (missing.Length > 0 && !s.IgnoreEos)
+            throw Invalid($"Request '{id}': the grammar's end ids {string.Join(", ", missing)} are not stop tokens of the request " +
+                          $"(StopTokenIds: {string.Join(", ", s.StopTokenIds)}).");
     }
 
     private static RequestRejectedException Invalid(string message) => new(RejectionReason.InvalidField, message);

@@ -74,11 +74,11 @@ public sealed partial class Scheduler
         AddWaiting(seq);
     }
 
-    /// <summary>Ends a request at once with <paramref name="reason"/> (an abort, or a stop string the output
-    /// processor found) and frees its blocks.</summary>
+    /// <summary>Ends a request at once with <paramref name="reason"/> (an abort, a stop string the output
+    /// processor found, a broken output constraint with its <paramref name="error"/>) and frees its blocks.</summary>
     /// <returns>How it ended, or null when it is not live.</returns>
-    public SequenceFinish? Finish(string requestId, FinishReason reason) =>
-        _live.TryGetValue(requestId, out var seq) ? Finish(seq, reason) : null;
+    public SequenceFinish? Finish(string requestId, FinishReason reason, string? error = null) =>
+        _live.TryGetValue(requestId, out var seq) ? Finish(seq, reason, error: error) : null;
 
     /// <summary>Aborts every waiting request (not holding blocks), e.g. when the engine drains.</summary>
     public IReadOnlyList<SequenceFinish> AbortWaiting() =>

@@ -46,6 +46,13 @@ public sealed class StructuredOutputCompiler
     public StructuredGrammar CompileJsonObject() =>
         Cached($"json_object|{_options.Key}", () => GrammarBuilder.JsonObject(_lexemes, _options, "response_format"));
 
+    /// <summary>Checks what can be checked without compiling: every keyword is supported and well formed, every local
+    /// <c>$ref</c> that is used resolves, patterns and formats parse. Cheap (no automata, no masks), for intake;
+    /// <see cref="CompileJsonSchema"/> finds the rest (schemas that admit no value, nesting or size limits).</summary>
+    /// <exception cref="StructuredSchemaException">The schema is invalid or unsupported; the message names
+    /// <paramref name="pointerPrefix"/> + the keyword's JSON pointer.</exception>
+    public static void ValidateSchema(JsonElement schema, string pointerPrefix = "schema") => SchemaReader.Read(schema, pointerPrefix);
+
     /// <summary>SHA-256 (hex) of the schema's compact JSON text (property order kept: it is the output order).</summary>
     public static string SchemaHash(JsonElement schema)
     {

@@ -27,7 +27,7 @@ public class CliProcessTests
         {
             var first = await RunAsync(env, "migrate");
             Assert.True(first.Exit == 0, first.Err);
-            Assert.Equal("Applied 6 migration(s): 20261129023522_InitialSchema, 20261129023541_DashboardViewsAndRole, 20261201105926_CancellationsAndOperationsViews, 20261201110000_LeastPrivilegeRoles, 20261201110044_RemoteUsageFields, 20261201110730_JobIdentityAndCrashes", first.Out.Trim());
+            Assert.Equal("Applied 7 migration(s): 20261129023522_InitialSchema, 20261129023541_DashboardViewsAndRole, 20261201105751_StructuredOutput, 20261201105926_CancellationsAndOperationsViews, 20261201110000_LeastPrivilegeRoles, 20261201110044_RemoteUsageFields, 20261201110730_JobIdentityAndCrashes", first.Out.Trim());
             var again = await RunAsync(env, "migrate");
             Assert.Equal((0, "Database is up to date."), (again.Exit, again.Out.Trim()));
 

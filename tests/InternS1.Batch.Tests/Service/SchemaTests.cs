@@ -71,7 +71,7 @@ public class SchemaTests
             name = scratch.Name;
             var migrator = SchemaMigrator.For(scratch.ConnectionString);
             // the migrations in migrations/InternS1.Batch.Migrations/Migrations
-            Assert.Equal(["20261129023522_InitialSchema", "20261129023541_DashboardViewsAndRole", "20261201105926_CancellationsAndOperationsViews", "20261201110000_LeastPrivilegeRoles", "20261201110044_RemoteUsageFields", "20261201110730_JobIdentityAndCrashes"],
+            Assert.Equal(["20261129023522_InitialSchema", "20261129023541_DashboardViewsAndRole", "20261201105751_StructuredOutput", "20261201105926_CancellationsAndOperationsViews", "20261201110000_LeastPrivilegeRoles", "20261201110044_RemoteUsageFields", "20261201110730_JobIdentityAndCrashes"],
                 await migrator.PendingAsync(default));
             Assert.Equal(0, await Database.CountAsync(scratch.ConnectionString, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'jobs'"));
 
