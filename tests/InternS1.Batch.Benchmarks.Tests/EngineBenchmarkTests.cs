@@ -9,7 +9,7 @@ public class EngineBenchmarkTests
     [Fact]
     public void The_benchmark_runs_end_to_end_and_its_two_moe_paths_agree()
     {
-        var options = new EngineBenchmarkOptions { Dtype = ComputeDtype.Float32, Batch = 2, PromptLength = 8, DecodeSteps = 2, MoeTokens = 16, Repeats = 1, IncludeLarge = false };
+        var options = new EngineBenchmarkOptions { Dtype = ComputeDtype.Float32, Batch = 2, PromptLength = 8, DecodeSteps = 2, MoeTokens = 16, Repeats = 1, IncludeLarge = false, RooflineSequences = 2 };
         var result = EngineBenchmark.RunOne("tiny", new TinyCheckpointOptions { Seed = 3 }, options);
         Assert.Equal(16, result.PrefillTokens);
         Assert.True(result.PrefillTokensPerSecond > 0 && result.DecodeTokensPerSecond > 0);

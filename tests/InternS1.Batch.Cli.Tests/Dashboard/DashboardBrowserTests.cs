@@ -228,7 +228,7 @@ public class DashboardBrowserTests
         public static async Task<ReadOnlyLogin> CreateAsync(string ownerConnectionString)
         {
             var name = $"t_dash_{Guid.NewGuid():N}"[..30];
-            await Database.ExecuteAsync(ownerConnectionString, $"CREATE ROLE {name} LOGIN PASSWORD 'dash-pw' IN ROLE interns1_dashboard");
+            await Database.ExecuteAsync(TestServices.PostgresSuperuser, $"CREATE ROLE {name} LOGIN PASSWORD 'dash-pw' IN ROLE interns1_dashboard");
             var cs = new NpgsqlConnectionStringBuilder(ownerConnectionString) { Username = name, Password = "dash-pw", Pooling = false }.ConnectionString;
             return new ReadOnlyLogin(ownerConnectionString, name, cs);
         }
@@ -237,7 +237,7 @@ public class DashboardBrowserTests
         {
             try
             {
-                await Database.ExecuteAsync(new NpgsqlConnectionStringBuilder(_owner) { Database = "postgres" }.ConnectionString, $"DROP ROLE IF EXISTS {_name}");
+                await Database.ExecuteAsync(TestServices.PostgresSuperuser, $"DROP ROLE IF EXISTS {_name}");
             }
             catch (PostgresException e)
             {

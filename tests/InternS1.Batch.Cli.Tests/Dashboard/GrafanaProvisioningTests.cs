@@ -160,7 +160,7 @@ public class GrafanaProvisioningTests
         }
         finally
         {
-            await Database.ExecuteAsync(new NpgsqlConnectionStringBuilder(scratch.ConnectionString) { Database = "postgres" }.ConnectionString, $"DROP ROLE IF EXISTS {name}");
+            await Database.ExecuteAsync(TestServices.PostgresSuperuser, $"DROP ROLE IF EXISTS {name}");
         }
     }
 
@@ -178,10 +178,11 @@ public class GrafanaProvisioningTests
         return (columns, types, rows);
     }
 
-    /// <summary>Runs ops/grafana/grafana-login.sql with psql as the owner, as docker-compose's grafana-login service does.</summary>
-    private static async Task RunLoginScriptAsync(string ownerConnectionString, string login, string password)
+    /// <summary>Runs ops/grafana/grafana-login.sql with psql as the superuser on <paramref name="connectionString"/>'s
+    /// database, as docker-compose's grafana-login service does (roles are made by a role administrator).</summary>
+    private static async Task RunLoginScriptAsync(string connectionString, string login, string password)
     {
-        var b = new NpgsqlConnectionStringBuilder(ownerConnectionString);
+        var b = new NpgsqlConnectionStringBuilder(TestServices.PostgresSuperuser) { Database = new NpgsqlConnectionStringBuilder(connectionString).Database };
         var info = new ProcessStartInfo("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-v", $"login={login}", "-v", $"password={password}",
             "-f", Path.Combine(Folder, "grafana-login.sql"), $"host={b.Host} port={b.Port} dbname={b.Database} user={b.Username}"])
         {

@@ -138,7 +138,11 @@ public class DatabaseRoleTests
             WHERE has_table_privilege(current_user, c.oid, 'SELECT')
             """);
         Assert.Contains(readable, r => (string)r[0]! == "dashboard_jobs");
-        Assert.DoesNotContain(readable, r => (string)r[1]! is "payload" or "exception" or "content" or "reasoning_content" or "tool_calls");
+        Assert.DoesNotContain(readable, r => (string)r[1]! is "payload" or "exception");
+        // NOTE: answers (content, reasoning, tool calls) are readable in one view only, job_outputs: the export lines the
+        // dashboard page links to (issue 14); the row views and every other view carry none.
+        Assert.DoesNotContain(readable, r => (string)r[0]! != "job_outputs"
+                                             && (string)r[1]! is "content" or "reasoning_content" or "tool_calls" or "tool_calls_json");
         var everything = string.Join(" ", (await Database.RowsAsync(dashboard,
             "SELECT row_to_json(j)::text FROM dashboard_jobs j UNION ALL SELECT row_to_json(r)::text FROM dashboard_results r UNION ALL SELECT row_to_json(d)::text FROM dashboard_dead_letters d"))
             .Select(r => (string)r[0]!));
