@@ -27,7 +27,7 @@ public static class StructuredBenchmark
     public static StructuredBenchmarkReport Run(StructuredBenchmarkOptions options, InternS1Tokenizer tokenizer, Action<string>? progress = null)
     {
         using var checkpoint = BenchmarkCheckpoints.Obtain(new TinyCheckpointOptions(), options.CheckpointCacheDirectory, options.WorkDirectory, progress);
-        progress?.Invoke($"loading the tiny model ({options.Dtype.Name()})");
+        progress?.Invoke($"loading the tiny model (dtype {options.Dtype.SettingName()})");
         using var runner = TorchModelRunner.Load(checkpoint.Directory, new TorchRunnerOptions { Dtype = options.Dtype, Threads = options.Threads, LoadVision = false });
 
         progress?.Invoke("building the grammar vocabulary");
@@ -56,7 +56,7 @@ public static class StructuredBenchmark
         }
         return new StructuredBenchmarkReport
         {
-            CpuFeatures = CpuFeatures.Bf16Relevant(), Dtype = options.Dtype.Name(), Threads = torch.get_num_threads(), Parameters = checkpoint.Parameters,
+            CpuFeatures = new[] { "amx_bf16", "avx2", "avx512_bf16" }.Where(InternS1.Engine.Torch.Hardware.CpuFeatures.Current.Flags.Contains).ToList(), Dtype = runner.Dtype.Name(), Threads = torch.get_num_threads(), Parameters = checkpoint.Parameters,
             VocabularySeconds = vocabularySeconds, Unconstrained = free!, Constrained = constrained!, Compile = compile,
         };
     }

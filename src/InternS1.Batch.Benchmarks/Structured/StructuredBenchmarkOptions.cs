@@ -9,10 +9,11 @@ public sealed record StructuredBenchmarkOptions
     /// <summary>The decode workload's schema: a label, a confidence, free evidence text and tags, every value bounded.</summary>
     public const string AnnotationSchema = """{"type":"object","properties":{"label":{"enum":["positive","negative","neutral","mixed"]},"confidence":{"type":"number","minimum":0,"maximum":1,"multipleOf":0.01},"evidence":{"type":"string","maxLength":200},"tags":{"type":"array","items":{"type":"string","maxLength":30},"maxItems":5}},"required":["label","confidence","evidence","tags"],"additionalProperties":false}""";
 
-    public ComputeDtype Dtype { get; init; } = ComputeDtype.BFloat16;
+    /// <summary>Compute dtype; null = auto, resolved as the worker resolves <c>Model:Dtype</c>.</summary>
+    public ComputeDtype? Dtype { get; init; }
 
-    /// <summary>Torch intra-op threads; null = all processors. Default 1 (steadier step times on a shared machine).</summary>
-    public int? Threads { get; init; } = 1;
+    /// <summary>Torch intra-op threads; null = all processors, as the worker runs.</summary>
+    public int? Threads { get; init; }
 
     /// <summary>Sequences decoded together (every one constrained in the constrained run).</summary>
     public int Sequences { get; init; } = 64;

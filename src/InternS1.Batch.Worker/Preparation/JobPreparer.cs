@@ -71,7 +71,7 @@ public sealed class JobPreparer(ModelPromptAssets assets, MediaLoader media, Mod
         try
         {
             deadline.Token.ThrowIfCancellationRequested();
-            var prepared = Finish(job, rendered, parts.Count, decoded.Media);
+            var prepared = Finish(job, rendered, parts.Count, decoded.Media, sampling, constraint);
             return prepared with { MediaReservation = decoded.Reservation };
         }
         catch
@@ -103,7 +103,8 @@ public sealed class JobPreparer(ModelPromptAssets assets, MediaLoader media, Mod
         return lower;
     }
 
-    private PreparedJob Finish(SubmitPromptJob job, SegmentedText rendered, int mediaParts, IReadOnlyList<PromptMedia> loaded)
+    private PreparedJob Finish(SubmitPromptJob job, SegmentedText rendered, int mediaParts, IReadOnlyList<PromptMedia> loaded,
+        SamplingParams sampling, OutputConstraint? constraint)
     {
         // 4. Placeholders the template wrote -> <img> + context tokens + </img>; tokens; media run positions.
         ExpandedPrompt expanded;

@@ -55,12 +55,13 @@ public class CliErrorTests
     [Fact]
     public async Task A_wrong_database_password_ends_status_with_exit_code_3_and_one_line()
     {
-        var wrong = TestServices.Postgres.Replace("Password=interns1", "Password=not-the-password", StringComparison.Ordinal);
-        Assert.NotEqual(TestServices.Postgres, wrong);
-        var run = await CliRun.RunAsync(new Dictionary<string, string> { ["ConnectionStrings__Postgres"] = wrong }, "status");
+        // the worker's login role with a wrong password (PostgresOwner given too, so CliRun does not swap the role)
+        var worker = new Npgsql.NpgsqlConnectionStringBuilder(TestServices.PostgresWorker);
+        var wrong = new Npgsql.NpgsqlConnectionStringBuilder(TestServices.PostgresWorker) { Password = "not-the-password" }.ConnectionString;
+        var run = await CliRun.RunAsync(new Dictionary<string, string> { ["ConnectionStrings__Postgres"] = wrong, ["ConnectionStrings__PostgresOwner"] = wrong }, "status");
 
         Assert.Equal(3, run.Exit);
-        Assert.Equal("interns1 status: PostgreSQL refused the credentials of ConnectionStrings:Postgres: password authentication failed for user \"interns1\"",
+        Assert.Equal($"interns1 status: PostgreSQL refused the credentials of ConnectionStrings:Postgres: password authentication failed for user \"{worker.Username}\"",
             run.Err.Trim());
         Assert.DoesNotContain("not-the-password", run.Err);
         NoStackTrace(run);

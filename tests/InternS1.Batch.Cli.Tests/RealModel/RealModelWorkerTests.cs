@@ -54,7 +54,8 @@ public class RealModelWorkerTests(TinyModelFixture model) : IClassFixture<TinyMo
                 ["bad-missing"] = Jobs.WithParts("bad-missing", ds, "bm", Image(new JsonObject { ["path"] = "missing.png" })),
                 ["bad-bomb"] = Jobs.WithParts("bad-bomb", ds, "bb", Image(new JsonObject { ["path"] = "bomb.png" })),
                 ["bad-video"] = Jobs.WithParts("bad-video", ds, "bv", new JsonObject { ["type"] = "video", ["path"] = "long.mp4", ["num_frames"] = 2 }),
-                ["bad-placeholder"] = Jobs.Text("bad-placeholder", ds, "bp", "a literal <IMG_CONTEXT> in the text"),
+                // special-token text in content is plain text by default (Validation:SpecialTokensInContent = escape)
+                ["good-literal"] = Jobs.Text("good-literal", ds, "bp", "a literal <IMG_CONTEXT> in the text"),
                 ["bad-long"] = Jobs.Text("bad-long", ds, "bx", string.Join(' ', Enumerable.Repeat("word", 1500))),
             };
             var expected = new Dictionary<string, string>
@@ -67,7 +68,6 @@ public class RealModelWorkerTests(TinyModelFixture model) : IClassFixture<TinyMo
                 ["bad-missing"] = "media_unreadable",
                 ["bad-bomb"] = "media_too_large",
                 ["bad-video"] = "media_too_large",
-                ["bad-placeholder"] = "template_error",
                 ["bad-long"] = "prompt_too_long",
             };
             foreach (var job in jobs.Values)
@@ -88,7 +88,8 @@ public class RealModelWorkerTests(TinyModelFixture model) : IClassFixture<TinyMo
             // Good jobs: one result and one token_usage row each; a square image is one 448 tile = 256 image tokens.
             var usage = (await Database.RowsAsync(env.ConnectionString, "SELECT job_id, prompt_tokens, image_tokens, video_tokens, completion_tokens FROM token_usage"))
                 .ToDictionary(r => (string)r[0]!, r => (Prompt: (int)r[1]!, Image: (int)r[2]!, Video: (int)r[3]!, Completion: (int)r[4]!));
-            Assert.Equal(["good-base64", "good-image", "good-text"], usage.Keys.Order().ToArray());
+            Assert.Equal(["good-base64", "good-image", "good-literal", "good-text"], usage.Keys.Order().ToArray());
+            Assert.Equal((0, 0), (usage["good-literal"].Image, usage["good-literal"].Video));
             Assert.Equal((0, 0), (usage["good-text"].Image, usage["good-text"].Video));
             Assert.Equal(256, usage["good-image"].Image);
             Assert.Equal(256, usage["good-base64"].Image);

@@ -43,8 +43,10 @@ public static class Preparers
         media?.Invoke(options);
         var s = new PreparationSettings { MaxPromptTokens = maxModelLength - 1, SpecialTokens = SpecialTokenPolicy.Escape };
         var loader = new MediaLoader(new MediaFetcher(options), options, Assets.Media);
-        return new JobPreparer(Assets, loader, Model(maxModelLength), settings?.Invoke(s) ?? s,
-            budget ?? new DecodedMemoryBudget(options.MaxDecodedBytes, reclaim: () => { }));
+        var model = Model(maxModelLength);
+        return new JobPreparer(Assets, loader, model, settings?.Invoke(s) ?? s,
+            budget ?? new DecodedMemoryBudget(options.MaxDecodedBytes, reclaim: () => { }),
+            new StructuredOutputs(Assets, model, new InternS1.Text.Structured.StructuredOutputOptions()));
     }
 
     /// <summary>A job of one user message with <paramref name="content"/> (a string or a list of parts), thinking off.</summary>

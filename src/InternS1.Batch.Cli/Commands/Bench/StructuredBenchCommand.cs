@@ -8,7 +8,7 @@ using Spectre.Console;
 namespace InternS1.Batch.Cli.Commands.Bench;
 
 /// <summary>
-/// <c>interns1 bench structured [--quick] [--json FILE] [--dtype bfloat16] [--threads N] [--sequences N] [--output-tokens N]</c>:
+/// <c>interns1 bench structured [--quick] [--json FILE] [--dtype auto] [--threads N] [--sequences N] [--output-tokens N]</c>:
 /// decode tokens/s with every sequence constrained by an annotation schema vs unconstrained (same run, goal >= 0.8x),
 /// the share of steps whose mask time exceeds 10% of the step, and grammar compile times; with the CPU features and
 /// the dtype.
@@ -21,8 +21,8 @@ public static class StructuredBenchCommand
     {
         var json = new Option<FileInfo?>("--json") { Description = "Also write the results as one JSON object to this file" };
         var quick = new Option<bool>("--quick") { Description = "16 sequences x 24 tokens, one repetition (a minute or two)" };
-        var dtype = new Option<string>("--dtype") { Description = "Compute dtype: float32 or bfloat16", DefaultValueFactory = _ => "bfloat16" };
-        var threads = new Option<int>("--threads") { Description = "Torch CPU threads, 0 = all processors (default 1)", DefaultValueFactory = _ => 1 };
+        var dtype = new Option<string>("--dtype") { Description = "Compute dtype: auto (as the worker resolves it), float32 or bfloat16", DefaultValueFactory = _ => "auto" };
+        var threads = new Option<int>("--threads") { Description = "Torch CPU threads, 0 = all processors (the default, as the worker)", DefaultValueFactory = _ => 0 };
         var sequences = new Option<int?>("--sequences") { Description = "Sequences decoded together (default 64)" };
         var outputTokens = new Option<int?>("--output-tokens") { Description = "Output tokens per sequence (default 96)" };
         var command = new Command("structured", "Benchmark constrained decoding (JSON schema) against unconstrained decoding on the real runner")
@@ -37,7 +37,7 @@ public static class StructuredBenchCommand
             var preset = parse.GetValue(quick) ? StructuredBenchmarkOptions.Quick : new StructuredBenchmarkOptions();
             var options = preset with
             {
-                Dtype = ComputeDtypes.Parse(parse.GetValue(dtype)!), Threads = parse.GetValue(threads) is > 0 and var t ? t : null,
+                Dtype = ComputeDtypes.ParseSetting(parse.GetValue(dtype)!), Threads = parse.GetValue(threads) is > 0 and var t ? t : null,
                 Sequences = parse.GetValue(sequences) ?? preset.Sequences, OutputTokens = parse.GetValue(outputTokens) ?? preset.OutputTokens,
                 CheckpointCacheDirectory = Path.Combine(Qwen3TokenizerSource.CacheRoot(), "bench-checkpoints"),
             };
