@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using InternS1.Batch.Cli.Composition;
 using InternS1.Batch.Benchmarks.Remote;
 using InternS1.Batch.Storage;
 using InternS1.Batch.Storage.Schema;
@@ -35,12 +36,7 @@ public static class RemoteBenchCommand
                 return 2;
             }
             var configuration = InternS1Host.BuildConfiguration();
-            // NOTE: the scratch database is created and migrated by the owner role (the worker role may not create
-            // databases): ConnectionStrings:PostgresOwner, else ConnectionStrings:Postgres.
-            var postgres = configuration.GetConnectionString(SchemaMigrator.OwnerConnectionStringName) is { Length: > 0 } owner
-                ? owner
-                : configuration.GetConnectionString(StorageOptions.ConnectionStringName)
-                  ?? throw new InvalidOperationException("ConnectionStrings:PostgresOwner (or ConnectionStrings:Postgres) is not set");
+            var postgres = ScratchDatabaseOwner.From(configuration);
             RabbitMqAddress.FromConfiguration(configuration); // throws, naming the setting, when it is missing or not an AMQP URI
             var rabbit = configuration.GetConnectionString(RabbitMqAddress.ConnectionStringName)!;
             var watch = System.Diagnostics.Stopwatch.StartNew();

@@ -52,12 +52,7 @@ public static class WorkerBenchCommand
             {
                 Jobs = parse.GetValue(jobs) ?? (isQuick ? 8 : 64), OutputTokens = parse.GetValue(outputTokens) ?? (isQuick ? 8 : 32),
                 WorkerCommand = ["dotnet", Path.Combine(AppContext.BaseDirectory, "interns1.dll"), "worker"],
-                // NOTE: the scratch database is created and migrated by the owner role (the worker role may not
-                // create databases): ConnectionStrings:PostgresOwner, else ConnectionStrings:Postgres.
-                Postgres = configuration.GetConnectionString(SchemaMigrator.OwnerConnectionStringName) is { Length: > 0 } owner
-                    ? owner
-                    : configuration.GetConnectionString(StorageOptions.ConnectionStringName)
-                      ?? throw new InvalidOperationException("ConnectionStrings:PostgresOwner (or ConnectionStrings:Postgres) is not set"),
+                Postgres = ScratchDatabaseOwner.From(configuration),
                 RabbitMq = configuration.GetConnectionString(RabbitMqAddress.ConnectionStringName)
                     ?? throw new InvalidOperationException("ConnectionStrings:RabbitMq is not set"),
                 Settings = settings,
