@@ -13,8 +13,9 @@ namespace InternS1.Batch.Http.Serve;
 /// job's own reader; this class adds only what belongs to a live request — <c>stream</c> and
 /// <c>stream_options.include_usage</c>, <c>tool_choice</c> (<c>auto</c>, or <c>none</c>: the tools are not offered),
 /// the dataset (header, <c>user</c>, default) — and refuses what the engine would silently not do: <c>n</c> other
-/// than 1, other <c>tool_choice</c> values, <c>response_format</c> other than <c>text</c>, log probabilities,
-/// penalties and logit bias. The job is then judged by the worker's validator like any other.
+/// than 1, other <c>tool_choice</c> values, log probabilities, penalties and logit bias. <c>response_format</c>
+/// (<c>text</c>, <c>json_object</c>, <c>json_schema</c>) goes to the job as it is, so the worker's validator judges it
+/// and the preparer compiles its constraint. The job is then judged by the worker's validator like any other.
 /// </summary>
 public static class ChatCompletionRequestMapper
 {
@@ -68,8 +69,6 @@ public static class ChatCompletionRequestMapper
     {
         if (request["n"] is JsonValue n && !(n.TryGetValue<int>(out var count) && count == 1))
             throw Invalid(FailureReasons.InvalidField, "n", $"n: {n.ToJsonString()} is not supported (one choice per request; send n = 1 or leave it out)");
-        if (request["response_format"] is JsonObject format && format["type"]?.ToJsonString() is { } type && type != "\"text\"")
-            throw Invalid(FailureReasons.InvalidField, "response_format", $"response_format: type {type} is not supported yet (text only)");
         if (request["logprobs"] is JsonValue logprobs && logprobs.TryGetValue<bool>(out var wanted) && wanted)
             throw Invalid(FailureReasons.InvalidField, "logprobs", "logprobs: log probabilities are not supported");
         if (request["top_logprobs"] is JsonValue)

@@ -31,6 +31,8 @@ public static class CompletionResponses
         ],
         Usage = Usage(c.Usage),
         Seed = c.Seed,
+        StructuredValid = c.StructuredValid,
+        StructuredError = c.StructuredError,
     };
 
     /// <summary>A chunk with one delta (and the finish reason on the last).</summary>

@@ -26,13 +26,15 @@ namespace InternS1.Batch.Http.Serve;
 /// 3. Prepare it (<see cref="JobPreparer"/>: template, media intake, token ids) and check it against the engine's limits.
 /// Nothing is written for a request refused up to here. 4. Register its <c>jobs</c> row (<see cref="JobLedger"/>).
 /// 5. Generate (<see cref="SchedulingClass.Interactive"/>; streamed as server-sent chunks or whole), complete it like a
-/// job (<see cref="EngineJobExecutor.ToCompletion"/>), commit its <c>results</c> and <c>token_usage</c> rows through the
+/// job (<see cref="EngineJobExecutor.ToCompletion"/>; a structured <c>response_format</c>'s answer judged by the
+/// consumer's <see cref="StructuredResultValidator"/>), commit its <c>results</c> and <c>token_usage</c> rows through the
 /// <see cref="ResultWriter"/>, then answer. A client that goes away aborts the request in the engine (its KV blocks are
 /// freed) and leaves the row <c>cancelled</c>; an engine failure leaves it <c>failed</c> and answers 500.
 /// </summary>
 public sealed partial class ServeChatCompletions(
     ServeEngine engine,
     SubmitPromptJobValidator validator,
+    StructuredResultValidator structured,
     JobLedger ledger,
     ResultWriter writer,
     InteractiveAdmission admission,
@@ -152,7 +154,7 @@ public sealed partial class ServeChatCompletions(
     private async Task AnswerAsync(HttpContext context, Running run, string id, long created)
     {
         var result = await run.Ready.Engine.GenerateAsync(run.Prepared.Request, context.RequestAborted).ConfigureAwait(false);
-        var completion = run.Ready.Executor.ToCompletion(run.Job, run.Prepared, result);
+        var completion = Complete(run, result);
         await CommitAsync(run, completion).ConfigureAwait(false);
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(JsonSerializer.Serialize(CompletionResponses.Completion(id, created, completion), Json), context.RequestAborted).ConfigureAwait(false);
@@ -182,13 +184,16 @@ public sealed partial class ServeChatCompletions(
         }
 
         var result = await generation.ConfigureAwait(false);
-        var completion = run.Ready.Executor.ToCompletion(run.Job, run.Prepared, result);
+        var completion = Complete(run, result);
         var (reasoningRest, contentRest) = splitter.Finish(completion.ReasoningContent, completion.Content);
         if (reasoningRest is { Length: > 0 } || contentRest.Length > 0)
             await sse.WriteAsync(CompletionResponses.Chunk(id, created, model, Delta(reasoningRest ?? "", contentRest)), aborted).ConfigureAwait(false);
         if (completion.ToolCalls.Count > 0)
             await sse.WriteAsync(CompletionResponses.Chunk(id, created, model, new ChunkDelta { ToolCalls = CompletionResponses.ToolCallDeltas(completion.ToolCalls) }), aborted).ConfigureAwait(false);
-        await sse.WriteAsync(CompletionResponses.Chunk(id, created, model, new ChunkDelta(), completion.FinishReason), aborted).ConfigureAwait(false);
+        await sse.WriteAsync(CompletionResponses.Chunk(id, created, model, new ChunkDelta(), completion.FinishReason) with
+        {
+            StructuredValid = completion.StructuredValid, StructuredError = completion.StructuredError,
+        }, aborted).ConfigureAwait(false);
         await CommitAsync(run, completion).ConfigureAwait(false);
         if (run.Request.IncludeUsage)
             await sse.WriteAsync(CompletionResponses.UsageChunk(id, created, model, completion.Usage), aborted).ConfigureAwait(false);
@@ -201,6 +206,10 @@ public sealed partial class ServeChatCompletions(
         Reasoning = reasoning.Length > 0 ? reasoning : null,
         Content = content.Length > 0 ? content : null,
     };
+
+    /// <summary>The engine's result as a job's completion, judged like a job's by the consumer's validator.</summary>
+    private JobCompletion Complete(Running run, EngineResult result) =>
+        structured.Validate(run.Job, run.Ready.Executor.ToCompletion(run.Job, run.Prepared, result));
 
     private async Task CommitAsync(Running run, JobCompletion completion)
     {

@@ -4,6 +4,7 @@ using InternS1.Batch.Worker.Preparation;
 using InternS1.Batch.Worker.Validation;
 using InternS1.Engine.Requests;
 using InternS1.Media;
+using InternS1.Text.Structured;
 using Microsoft.AspNetCore.Http;
 
 namespace InternS1.Batch.Http.Serve;
@@ -18,10 +19,11 @@ public static class ServeErrors
         new(StatusCodes.Status400BadRequest, rejection.ReasonCode, rejection.Message,
             ChatCompletionRequestMapper.ParamName(rejection.Field, request.Body, request.DatasetFromHeader));
 
-    /// <summary>A job that could not be prepared; 413 for <c>media_too_large</c>.</summary>
+    /// <summary>A job that could not be prepared; 413 for <c>media_too_large</c>. <c>param</c> is the media part, or the
+    /// JSON pointer of a schema that did not compile.</summary>
     public static ServeException From(JobPreparationException e) =>
         new(e.ReasonCode == FailureReasons.MediaTooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest,
-            e.ReasonCode, e.Message, PartPath((e.InnerException as MediaException)?.Part));
+            e.ReasonCode, e.Message, PartPath((e.InnerException as MediaException)?.Part) ?? (e.InnerException as StructuredSchemaException)?.Pointer);
 
     /// <summary>The JSON path of a media part's description (<c>messages[0].content[1] (image url ...)</c>).</summary>
     private static string? PartPath(string? part) => part?.Split(' ', 2)[0];

@@ -20,7 +20,7 @@ public static class ServeServiceCollectionExtensions
     /// Adds the endpoint's services on top of the local engine (<c>AddInternS1Engine</c>) and storage (the job ledger
     /// and the result writer, which the host must run: the worker does, <c>interns1 serve</c> adds it): options
     /// (<c>Serve</c>, validated on start), <c>Serve:ReservedSeqs</c> passed to the engine's scheduler, the waiting
-    /// bound, the request handler and the Prometheus exporter of the service's meters. Map the routes with
+    /// bound, the structured-answer judge (the consumer's), the request handler and the Prometheus exporter of the service's meters. Map the routes with
     /// <see cref="ServeEndpoints.MapInternS1Serve"/>.
     /// </summary>
     public static IServiceCollection AddInternS1Serve(this IServiceCollection services)
@@ -31,6 +31,7 @@ public static class ServeServiceCollectionExtensions
         services.TryAddSingleton<ServeEngine>();
         services.TryAddSingleton(sp => new InteractiveAdmission(sp.GetRequiredService<IOptions<ServeOptions>>().Value.MaxWaiting,
             () => sp.GetRequiredService<ServeEngine>().RunningInteractive));
+        services.TryAddSingleton<StructuredResultValidator>();
         services.TryAddSingleton<ServeChatCompletions>();
         services.TryAddSingleton(sp => new ApiKeys(sp.GetRequiredService<IOptions<ServeOptions>>().Value.ApiKeys));
         services.AddInternS1Prometheus();

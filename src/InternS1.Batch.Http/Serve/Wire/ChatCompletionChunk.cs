@@ -25,4 +25,15 @@ public sealed record ChatCompletionChunk
     [JsonPropertyName("usage")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public CompletionUsage? Usage { get; init; }
+
+    /// <summary>Not in OpenAI's shape: for a structured <c>response_format</c> (<c>json_object</c>, <c>json_schema</c>),
+    /// on the chunk with the finish reason: whether the answer parsed and validated (the <c>structured_valid</c> of its <c>results</c> row); absent otherwise.</summary>
+    [JsonPropertyName("structured_valid")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? StructuredValid { get; init; }
+
+    /// <summary>Not in OpenAI's shape: why a structured answer did not validate; absent when it did.</summary>
+    [JsonPropertyName("structured_error")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? StructuredError { get; init; }
 }

@@ -31,4 +31,15 @@ public sealed record ChatCompletionResponse
     /// <summary>The sampling seed used (the request's, or the one drawn for it).</summary>
     [JsonPropertyName("seed")]
     public long Seed { get; init; }
+
+    /// <summary>Not in OpenAI's shape: for a structured <c>response_format</c> (<c>json_object</c>, <c>json_schema</c>),
+    /// whether the answer parsed and validated (the <c>structured_valid</c> of its <c>results</c> row); absent otherwise.</summary>
+    [JsonPropertyName("structured_valid")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? StructuredValid { get; init; }
+
+    /// <summary>Not in OpenAI's shape: why a structured answer did not validate; absent when it did.</summary>
+    [JsonPropertyName("structured_error")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? StructuredError { get; init; }
 }
