@@ -54,7 +54,7 @@ public sealed class DeterministicTestExecutor : IPromptJobExecutor
         if (ExecutionLog is not null)
         {
             lock (LogLock)
-                File.AppendAllText(ExecutionLog, $"{job.JobId} {Environment.ProcessId}\n");
+                AppendAcrossProcesses(ExecutionLog, $"{job.JobId} {Environment.ProcessId}\n");
         }
         var marker = job.Metadata?.TryGetValue("test", out var test) == true && test.ValueKind == System.Text.Json.JsonValueKind.String ? test.GetString() : null;
         if (marker == "transient")
@@ -121,4 +121,25 @@ public sealed class DeterministicTestExecutor : IPromptJobExecutor
     }
 
     private static int Words(string text) => text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
+
+    /// <summary>Appends a line to a file that several worker processes share.</summary>
+    /// <remarks>NOTE: File.AppendAllText seeks to the end and writes, so two processes can overwrite each other's line;
+    /// FileShare.None takes an exclusive advisory lock (flock) on Unix, so each append waits for the other's.</remarks>
+    private static void AppendAcrossProcesses(string path, string line)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(line);
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.None);
+                file.Write(bytes);
+                return;
+            }
+            catch (IOException) when (attempt < 1000)
+            {
+                Thread.Sleep(2);
+            }
+        }
+    }
 }

@@ -78,6 +78,31 @@ public sealed partial class VideoDecoder
     public async Task<IReadOnlyList<double>> DecodeFramesAsync(
         string path, VideoProbe probe, IReadOnlyList<int> indices, Action<int, RgbImage> onFrame, CancellationToken cancellationToken)
     {
+        // NOTE: on a machine short of CPU, FFMpegCore can tear the pipe down when ffmpeg exits before the sink has read
+        // the last frames (ffmpeg's showinfo counts more frames than arrived). That is our reading, not the file: decode
+        // again (frames are delivered by position, so a second pass overwrites the first) before calling it unreadable.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await DecodeFramesOnceAsync(path, probe, indices, onFrame, cancellationToken).ConfigureAwait(false);
+            }
+            catch (FramesLostException e)
+            {
+                if (attempt >= MaxPipeAttempts)
+                    throw MediaException.Unreadable(e.Message);
+            }
+        }
+    }
+
+    private const int MaxPipeAttempts = 3;
+
+    /// <summary>ffmpeg reported more frames than arrived through the pipe.</summary>
+    private sealed class FramesLostException(string message) : Exception(message);
+
+    private async Task<IReadOnlyList<double>> DecodeFramesOnceAsync(
+        string path, VideoProbe probe, IReadOnlyList<int> indices, Action<int, RgbImage> onFrame, CancellationToken cancellationToken)
+    {
         if (indices.Count == 0) return [];
         var frameBytes = checked(probe.Width * probe.Height * 3);
         var select = string.Join('+', indices.Select(i => $"eq(n,{i})"));
@@ -162,7 +187,7 @@ public sealed partial class VideoDecoder
             throw MediaException.Unreadable($"ffmpeg could not decode the video (exit code {result.ExitCode}, {decoded} frames): {tail}");
         }
         if (shown > decoded)
-            throw MediaException.Unreadable($"ffmpeg produced {shown} frames but only {decoded} arrived through the pipe");
+            throw new FramesLostException($"ffmpeg produced {shown} frames but only {decoded} arrived through the pipe");
 
         var times = new double[decoded];
         for (var i = 0; i < decoded; i++)

@@ -133,7 +133,7 @@ public class WorkerHostTests
 
         // The deterministic executor answers "echo: count me" / "echo: and me": 3 completion words each.
         var values = await MetricsScrape.UntilAsync($"http://127.0.0.1:{port}/metrics",
-            v => v.GetValueOrDefault("interns1_jobs_completed_total") == 2, TimeSpan.FromSeconds(30));
+            v => v.GetValueOrDefault("interns1_jobs_completed_total") == 2, TimeSpan.FromSeconds(90));
         Assert.Equal(2, values["interns1_jobs_received_total"]);
         Assert.Equal(6, values["interns1_tokens_completion_total"]);
         Assert.Equal(0, values["interns1_jobs_in_flight"]);
