@@ -58,9 +58,10 @@ public class DatabaseOutageTests
 
         Assert.True(atRestore < ids.Count, "the run finished before the cut; the test proves nothing");
         Assert.True(outage.Refused > 0, "nothing tried to reach PostgreSQL during the cut");
-        Assert.Contains("paused: database: PostgreSQL unreachable", notReady);
         await TestServices.WaitUntilAsync(async () => await ResultsAsync(env.ConnectionString) >= ids.Count, TimeSpan.FromSeconds(30),
-            async () => $"{await ResultsAsync(env.ConnectionString)} of {ids.Count} results after the restore; worker log:\n{string.Join('\n', worker.Logs.Lines)}");
+            async () => $"{await ResultsAsync(env.ConnectionString)} of {ids.Count} results after the restore, " +
+                        $"{await Database.CountAsync(env.ConnectionString, "SELECT count(*) FROM dead_letters")} dead letters; worker log:\n{string.Join('\n', worker.Logs.Lines.TakeLast(20))}");
+        Assert.Contains("paused: database: PostgreSQL unreachable", notReady);
         await TestServices.WaitUntilAsync(async () => (await http.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(10),
             () => Task.FromResult("/readyz did not report ready again after the restore"));
 
