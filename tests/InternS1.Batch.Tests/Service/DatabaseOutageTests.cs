@@ -71,6 +71,9 @@ public class DatabaseOutageTests
         Assert.Equal(ids.Count, await Database.CountAsync(env.ConnectionString, "SELECT count(*) FROM token_usage"));
         Assert.Equal(0, await Database.CountAsync(env.ConnectionString, "SELECT count(*) FROM dead_letters"));
         Assert.True(await Broker.MessageCountAsync(queue + "_error") <= 0, "a job went to the error queue");
+        // Results computed when the cut came were kept by the result writer and committed after it, not computed again.
+        Assert.Equal(ids, executor.Executions.Keys.Order());
+        Assert.All(executor.Executions, e => Assert.Equal(1, e.Value));
         var log = worker.Logs.Lines;
         Assert.Contains(log, l => l.Contains("PostgreSQL unreachable") && l.Contains("pausing intake"));
         Assert.Contains(log, l => l.Contains("PostgreSQL answers again") && l.Contains("resuming intake"));
