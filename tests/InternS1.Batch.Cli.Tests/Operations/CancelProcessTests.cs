@@ -90,7 +90,8 @@ public class CancelProcessTests(TinyModelFixture model) : IClassFixture<TinyMode
             var before = (await Database.RowsAsync(scratch.ConnectionString, "SELECT attempts, payload::text FROM jobs WHERE id = @id", ("id", victim)))[0];
             var duplicates = (await TryScrapeAsync(port)).GetValueOrDefault("interns1_jobs_duplicates_total");
             await Broker.PublishRawAsync(queue, (string)before[1]!);
-            await MetricsScrape.UntilAsync(Metrics(port), v => v.GetValueOrDefault("interns1_jobs_duplicates_total") == duplicates + 1, TimeSpan.FromMinutes(1));
+            await TestServices.WaitUntilAsync(async () => (await TryScrapeAsync(port)).GetValueOrDefault("interns1_jobs_duplicates_total") == duplicates + 1,
+                TimeSpan.FromMinutes(1), async () => $"victim {victim}: " + await Describe(scratch, worker, output));
             var after = (await Database.RowsAsync(scratch.ConnectionString, "SELECT status, attempts FROM jobs WHERE id = @id", ("id", victim)))[0];
             Assert.Equal(("cancelled", (int)before[0]!), ((string)after[0]!, (int)after[1]!));
             Assert.Equal(0, await Count(scratch, $"SELECT count(*) FROM results WHERE job_id = '{victim}'"));
