@@ -2,8 +2,6 @@ using System.CommandLine;
 using System.Text.Json;
 using InternS1.Batch.Cli.Composition;
 using InternS1.Batch.Benchmarks.Pipeline;
-using InternS1.Batch.Storage;
-using InternS1.Batch.Storage.Schema;
 using InternS1.Batch.Worker.Hosting;
 using InternS1.Batch.Worker.Messaging;
 using Microsoft.Extensions.Configuration;

@@ -4,8 +4,6 @@ using InternS1.Batch.Benchmarks.Engine;
 using InternS1.Batch.Benchmarks.Worker;
 using InternS1.Batch.Cli.Composition;
 using InternS1.Batch.Cli.EmbeddedModel;
-using InternS1.Batch.Storage;
-using InternS1.Batch.Storage.Schema;
 using InternS1.Batch.Worker.Hosting;
 using InternS1.Batch.Worker.Messaging;
 using Microsoft.Extensions.Configuration;
