@@ -88,10 +88,18 @@ public class CancelProcessTests(TinyModelFixture model) : IClassFixture<TinyMode
             // A re-published cancelled job is acknowledged without work: same status, same attempts, no result.
             var victim = cancelled.Order(StringComparer.Ordinal).First();
             var before = (await Database.RowsAsync(scratch.ConnectionString, "SELECT attempts, payload::text FROM jobs WHERE id = @id", ("id", victim)))[0];
-            var duplicates = (await TryScrapeAsync(port)).GetValueOrDefault("interns1_jobs_duplicates_total");
+            // The baseline is read from a worker at rest: an empty queue still leaves up to the prefetch count of
+            // deliveries in the consumer, and a scrape that fails must not read as zero.
+            var baseline = await QuiescentAsync(port);
             await Broker.PublishRawAsync(queue, (string)before[1]!);
-            await TestServices.WaitUntilAsync(async () => (await TryScrapeAsync(port)).GetValueOrDefault("interns1_jobs_duplicates_total") == duplicates + 1,
-                TimeSpan.FromMinutes(1), async () => $"victim {victim}: " + await Describe(scratch, worker, output));
+            var settled = await MetricsScrape.UntilAsync(Metrics(port),
+                v => v.GetValueOrDefault("interns1_jobs_received_total") >= baseline["interns1_jobs_received_total"] + 1
+                     && v.GetValueOrDefault("interns1_jobs_in_flight", -1) == 0,
+                TimeSpan.FromMinutes(1));
+            Assert.True(settled["interns1_jobs_duplicates_total"] == baseline["interns1_jobs_duplicates_total"] + 1,
+                $"victim {victim}: the re-published delivery was received but not acknowledged as a duplicate: "
+                + $"duplicates {baseline["interns1_jobs_duplicates_total"]} -> {settled["interns1_jobs_duplicates_total"]}; "
+                + await Describe(scratch, worker, output));
             var after = (await Database.RowsAsync(scratch.ConnectionString, "SELECT status, attempts FROM jobs WHERE id = @id", ("id", victim)))[0];
             Assert.Equal(("cancelled", (int)before[0]!), ((string)after[0]!, (int)after[1]!));
             Assert.Equal(0, await Count(scratch, $"SELECT count(*) FROM results WHERE job_id = '{victim}'"));
@@ -129,6 +137,24 @@ public class CancelProcessTests(TinyModelFixture model) : IClassFixture<TinyMode
     }
 
     private static string Metrics(int port) => $"http://127.0.0.1:{port}/metrics";
+
+    /// <summary>The worker's metrics once nothing is in flight and what it received has not changed for a second.</summary>
+    private static async Task<Dictionary<string, double>> QuiescentAsync(int port)
+    {
+        var received = -1d;
+        var since = Stopwatch.StartNew();
+        return await MetricsScrape.UntilAsync(Metrics(port), v =>
+        {
+            var now = v.GetValueOrDefault("interns1_jobs_received_total", -1);
+            if (now != received || v.GetValueOrDefault("interns1_jobs_in_flight", -1) != 0)
+            {
+                received = now;
+                since.Restart();
+                return false;
+            }
+            return since.Elapsed >= TimeSpan.FromSeconds(1);
+        }, TimeSpan.FromMinutes(1));
+    }
 
     /// <summary>The worker's metrics now, or none while its endpoint is not up yet.</summary>
     private static async Task<Dictionary<string, double>> TryScrapeAsync(int port)
