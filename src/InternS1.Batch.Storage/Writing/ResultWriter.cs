@@ -17,7 +17,8 @@ namespace InternS1.Batch.Storage.Writing;
 /// (exactly one result per job id comes from the key, not from a prior read), and retries the whole
 /// transaction on transient database errors with exponential backoff and jitter (Polly).
 /// A group that fails for a non-transient reason is retried record by record, so one bad record
-/// fails only its own caller.
+/// fails only its own caller. A group whose retries run out on a transient fault (the database is down) is kept
+/// and tried again every <see cref="StorageOptions.WriteRetryMaxDelay"/> until it commits or the writer stops.
 /// </summary>
 public sealed class ResultWriter : BackgroundService
 {
@@ -46,6 +47,8 @@ public sealed class ResultWriter : BackgroundService
                 MaxDelay = _options.WriteRetryMaxDelay,
                 OnRetry = args =>
                 {
+                    if (args.Outcome.Exception is { } fault)
+                        WriteFailed?.Invoke(fault);
                     _logger.LogWarning(args.Outcome.Exception, "Result write failed (attempt {Attempt}); retrying in {Delay}",
                         args.AttemptNumber + 1, args.RetryDelay);
                     return ValueTask.CompletedTask;
@@ -64,6 +67,10 @@ public sealed class ResultWriter : BackgroundService
 
     /// <summary>Called after every committed group with its size.</summary>
     public event Action<int>? GroupCommitted;
+
+    /// <summary>Called with the fault each time a group write fails transiently (the worker pauses its intake on a
+    /// database connection fault).</summary>
+    public event Action<Exception>? WriteFailed;
 
     /// <summary>Writes a job's result and token usage and marks the job succeeded. Completes after the
     /// commit; true if this call inserted the row, false if the job already had a result.</summary>
@@ -119,26 +126,57 @@ public sealed class ResultWriter : BackgroundService
     private async Task FlushAsync(List<PendingWrite> group)
     {
         var sw = Stopwatch.StartNew();
-        try
+        while (true)
         {
-            var inserted = await _retry.ExecuteAsync(
-                async ct => await ResultWriterSql.WriteGroupAsync(_dataSource, group, ct).ConfigureAwait(false),
-                _abort.Token).ConfigureAwait(false);
-            Committed(group, inserted);
-            _logger.LogDebug("Committed {Count} records in {Elapsed} ms", group.Count, sw.ElapsedMilliseconds);
+            try
+            {
+                var inserted = await _retry.ExecuteAsync(
+                    async ct => await ResultWriterSql.WriteGroupAsync(_dataSource, group, ct).ConfigureAwait(false),
+                    _abort.Token).ConfigureAwait(false);
+                Committed(group, inserted);
+                _logger.LogDebug("Committed {Count} records in {Elapsed} ms", group.Count, sw.ElapsedMilliseconds);
+                return;
+            }
+            catch (Exception ex) when (TransientDatabaseErrors.IsTransient(ex) && !_abort.IsCancellationRequested)
+            {
+                // NOTE: the retries ran out while the database is still unreachable: the group is kept and written when it
+                // is back (the work behind it is done; failing the callers would run their jobs again or exhaust their
+                // retries). Only a stop that runs out of time gives up on it (the messages are then redelivered).
+                WriteFailed?.Invoke(ex);
+                _logger.LogWarning("Write of {Count} records failed ({Reason}); keeping them and trying again in {Delay}",
+                    group.Count, ex.Message, KeepRetryDelay);
+                try
+                {
+                    await Task.Delay(KeepRetryDelay, _abort.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    Fail(group, ex);
+                    return;
+                }
+            }
+            catch (Exception ex) when (group.Count > 1 && !TransientDatabaseErrors.IsTransient(ex) && ex is not OperationCanceledException)
+            {
+                _logger.LogWarning(ex, "Group write of {Count} records failed; writing them one by one", group.Count);
+                foreach (var single in group)
+                    await FlushAsync([single]).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex)
+            {
+                Fail(group, ex);
+                return;
+            }
         }
-        catch (Exception ex) when (group.Count > 1 && !TransientDatabaseErrors.IsTransient(ex) && ex is not OperationCanceledException)
-        {
-            _logger.LogWarning(ex, "Group write of {Count} records failed; writing them one by one", group.Count);
-            foreach (var single in group)
-                await FlushAsync([single]).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            _logger.LogError(ex, "Write of {Count} records failed", group.Count);
-            foreach (var w in group)
-                w.Completion.TrySetException(ex);
-        }
+    }
+
+    private TimeSpan KeepRetryDelay => _options.WriteRetryMaxDelay > TimeSpan.FromMilliseconds(100) ? _options.WriteRetryMaxDelay : TimeSpan.FromMilliseconds(100);
+
+    private void Fail(List<PendingWrite> group, Exception ex)
+    {
+        _logger.LogError(ex, "Write of {Count} records failed", group.Count);
+        foreach (var w in group)
+            w.Completion.TrySetException(ex);
     }
 
     private void Committed(List<PendingWrite> group, HashSet<string> inserted)

@@ -20,7 +20,8 @@ using Microsoft.Extensions.Options;
 namespace InternS1.Batch.Worker.Consumers;
 
 /// <summary>
-/// Runs one job: intake paused (<see cref="IntakeGate"/>)? wait, before anything is spent. Already ended? ack. Its job
+/// Runs one job: intake paused (<see cref="IntakeGate"/>)? wait, before anything is spent (PostgreSQL unreachable
+/// during the job: <see cref="DatabaseIntakeSource"/> pauses intake, the delivery waits and starts over). Already ended? ack. Its job
 /// id taken by another job (another dataset, custom_id or content)? a dead letter of its own (<c>duplicate_job_id</c>),
 /// ack. Rejected (invalid field, duplicate custom_id, deadline passed)? write the dead letter, ack. Execute through
 /// <see cref="IPromptJobExecutor"/> (alone in the worker when an earlier delivery crashed one: <see cref="CrashIsolation"/>);
@@ -39,6 +40,7 @@ public sealed class SubmitPromptJobConsumer(
     StructuredResultValidator structured,
     InFlightJobs inFlightJobs,
     IntakeGate intake,
+    DatabaseIntakeSource database,
     CrashIsolation isolation,
     RunningJobCancellations cancellations,
     JobCanceller canceller,
@@ -49,16 +51,35 @@ public sealed class SubmitPromptJobConsumer(
 {
     public async Task Consume(ConsumeContext<SubmitPromptJob> context)
     {
-        // 0. Paused? A delivery that arrived just before the endpoint stopped waits here: no attempt is counted and no
-        // retry spent; when the endpoint stops for good it is cancelled and its message goes back to the queue.
-        await intake.WaitOpenAsync(context.CancellationToken).ConfigureAwait(false);
+        metrics.Received();
+        while (true)
+        {
+            // 0. Paused? A delivery that arrived just before the endpoint stopped waits here: no attempt is counted and no
+            // retry spent; when the endpoint stops for good it is cancelled and its message goes back to the queue.
+            await intake.WaitOpenAsync(context.CancellationToken).ConfigureAwait(false);
+            try
+            {
+                await ConsumeOnceAsync(context).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (!context.CancellationToken.IsCancellationRequested && database.Report(ex))
+            {
+                // NOTE: PostgreSQL unreachable is an outage of the worker, not a fault of this job: the report closed the
+                // gate, and this delivery waits for it to reopen and starts over, so the outage spends none of the job's
+                // retry intervals (a waiting delivery holds its prefetch slot; when the endpoint stop cancels it, its
+                // message goes back to the queue, also without a retry). Every start still counts in jobs.attempts.
+                logger.LogInformation("Job {JobId}: PostgreSQL unreachable; waiting for intake to resume, then starting over", context.Message.JobId);
+            }
+        }
+    }
 
+    private async Task ConsumeOnceAsync(ConsumeContext<SubmitPromptJob> context)
+    {
         var job = context.Message;
         var started = Stopwatch.StartNew();
         var payload = JobPayload.Serialize(job);
         var hash = JobContentHash.Compute(job);
         var endings = new JobEndings(context, writer, metrics, time, options.Value, logger, payload, hash, started);
-        metrics.Received();
         using var inFlight = metrics.InFlight();
 
         if (validator.ValidateIdentity(job) is { } badIdentity)

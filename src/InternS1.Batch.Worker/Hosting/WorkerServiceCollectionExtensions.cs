@@ -31,7 +31,8 @@ public static class WorkerServiceCollectionExtensions
     /// (data source, DbContext factory, <see cref="Storage.Ledger.JobLedger"/>, <see cref="ResultWriter"/>),
     /// MassTransit on RabbitMQ (<c>ConnectionStrings:RabbitMq</c>) with <see cref="SubmitPromptJobConsumer"/> and
     /// <see cref="CancelJobsConsumer"/> (this process's own queue on the cancel broadcast), the
-    /// <see cref="IntakeGate"/> that pauses its endpoint while a source holds it closed (with its readiness check),
+    /// <see cref="IntakeGate"/> that pauses its endpoint while a source holds it closed (with its readiness check; the
+    /// <see cref="DatabaseIntakeSource"/> and its <see cref="DatabaseIntakeMonitor"/> close it while PostgreSQL is unreachable),
     /// the error-queue recorder, health checks and endpoint, metrics (meter <c>InternS1.Batch</c>, the worker's and
     /// the engine's instruments; Prometheus endpoint on <c>Worker:MetricsHost</c>:<c>Worker:MetricsPort</c> when the
     /// port is set; both HTTP endpoints listen on loopback unless their host is set), and shutdown timeouts derived from <c>Worker:ShutdownTimeout</c>.
@@ -53,6 +54,7 @@ public static class WorkerServiceCollectionExtensions
         services.TryAddSingleton<InFlightJobs>();
         services.TryAddSingleton<IntakeGate>();
         services.TryAddSingleton<IntakeGateEndpointControl>();
+        services.TryAddSingleton<DatabaseIntakeSource>();
         services.TryAddSingleton<FaultAttribution>();
         services.TryAddSingleton<CrashIsolation>();
         services.TryAddSingleton<RunningJobCancellations>();
@@ -61,6 +63,8 @@ public static class WorkerServiceCollectionExtensions
         {
             var writer = ActivatorUtilities.CreateInstance<ResultWriter>(sp);
             writer.GroupCommitted += sp.GetRequiredService<WorkerMetrics>().GroupCommitted;
+            var database = sp.GetRequiredService<DatabaseIntakeSource>();
+            writer.WriteFailed += ex => database.Report(ex);
             return writer;
         });
         services.AddInternS1Storage(configuration);
@@ -69,6 +73,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddHostedService<ExecutorPresenceCheck>();
         services.AddHostedService<MigrateOnStart>();
         services.AddHostedService(sp => sp.GetRequiredService<ResultWriter>());
+        services.AddHostedService<DatabaseIntakeMonitor>();
         if (configuration.GetValue($"{WorkerOptions.SectionName}:{nameof(WorkerOptions.RecordErrorQueues)}", true))
             services.AddHostedService<ErrorQueueRecorder>();
         services.AddHostedService<HealthEndpoint>();

@@ -44,6 +44,12 @@ public sealed class WorkerOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>While PostgreSQL is unreachable (a job's database operation failed with a connection fault) intake
+    /// is paused and the database is probed (<c>SELECT 1</c>) this often; the first answer resumes intake.
+    /// Default 2 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan DatabaseProbeInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Publish <c>PromptJobCompleted</c> / <c>PromptJobFailed</c> after each commit. Default false.</summary>
     public bool PublishEvents { get; set; }
 
