@@ -29,6 +29,12 @@ public sealed class JobValidationOptions
     [Range(0, 10_000)]
     public int MaxMediaParts { get; set; } = 32;
 
+    /// <summary>Most image and video parts in one message of a job. Together with <see cref="MaxMediaParts"/> it keeps
+    /// a single turn (for example a scraped document pasted with every figure) from taking the whole job's budget.
+    /// Default 16.</summary>
+    [Range(0, 10_000)]
+    public int MaxMediaPartsPerMessage { get; set; } = 16;
+
     /// <summary>What text spelling a special token does inside message content, tool calls, tool results and tool
     /// definitions (<c>&lt;|im_start|&gt;</c>, <c>&lt;think&gt;</c>, <c>&lt;|action_start|&gt;</c>, <c>&lt;IMG_CONTEXT&gt;</c>,
     /// ...): <c>escape</c> (default) encodes it as plain text, so only the chat template produces control tokens;

@@ -9,7 +9,8 @@ namespace InternS1.Batch.Worker.Validation;
 
 /// <summary>
 /// The one check of a job's contract, before it reaches the engine: identity, messages, roles, content parts
-/// (type, exactly one media source, at most <c>Validation:MaxMediaParts</c>), tools, sampling ranges, priority range,
+/// (type, exactly one media source, at most <c>Validation:MaxMediaPartsPerMessage</c> per message and
+/// <c>Validation:MaxMediaParts</c> per job), tools, sampling ranges, priority range,
 /// deadline horizon, response_format (its schema's keywords, <see cref="ResponseFormatValidator"/>). Later stages (job preparation, media intake) trust what passed. Pure (no I/O): media existence,
 /// template rendering and prompt length are the executor's checks. The first problem found is returned, naming the
 /// field's JSON path.
@@ -37,7 +38,15 @@ public sealed class SubmitPromptJobValidator(IOptions<JobValidationOptions> opti
 
     private JobRejection? ValidateMediaCount(IReadOnlyList<ChatMessage> messages)
     {
-        var count = messages.Sum(m => m.Content?.Parts?.Count(p => p.Type is ContentPart.ImageType or ContentPart.ImageUrlType or ContentPart.VideoType) ?? 0);
+        var count = 0;
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var inMessage = messages[i].Content?.Parts?.Count(p => p.Type is ContentPart.ImageType or ContentPart.ImageUrlType or ContentPart.VideoType) ?? 0;
+            if (inMessage > _options.MaxMediaPartsPerMessage)
+                return Invalid($"messages[{i}].content",
+                    $"has {inMessage} image and video parts, the limit per message is {_options.MaxMediaPartsPerMessage} (Validation:MaxMediaPartsPerMessage)");
+            count += inMessage;
+        }
         return count > _options.MaxMediaParts
             ? Invalid("messages", $"has {count} image and video parts, the limit is {_options.MaxMediaParts} (Validation:MaxMediaParts)")
             : null;

@@ -53,6 +53,26 @@ public class CliErrorTests
     }
 
     [Fact]
+    public async Task Submit_strict_refuses_a_message_with_more_media_parts_than_the_configured_per_message_limit()
+    {
+        var dir = Directory.CreateTempSubdirectory("interns1-cli-err-").FullName;
+        static JsonObject Image() => new() { ["type"] = "image_url", ["image_url"] = new JsonObject { ["url"] = "https://example.org/a.png" } };
+        var job = new JsonObject
+        {
+            ["custom_id"] = "m1",
+            ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = new JsonArray(Image(), Image(), Image()) }),
+        };
+        var file = await FileAsync(dir, "media.jsonl", job);
+        var run = await CliRun.RunAsync(new Dictionary<string, string> { ["INTERNS1_Validation__MaxMediaPartsPerMessage"] = "2" },
+            "submit", file, "--dataset", "media-limit", "--strict");
+
+        Assert.Equal(1, run.Exit);
+        Assert.Contains("line 1: invalid_field: messages[0].content: has 3 image and video parts, the limit per message is 2 (Validation:MaxMediaPartsPerMessage)", run.Err);
+        NoStackTrace(run);
+        Directory.Delete(dir, recursive: true);
+    }
+
+    [Fact]
     public async Task A_wrong_database_password_ends_status_with_exit_code_3_and_one_line()
     {
         // the worker's login role with a wrong password (PostgresOwner given too, so CliRun does not swap the role)
