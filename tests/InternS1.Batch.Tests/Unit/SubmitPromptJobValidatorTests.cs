@@ -69,7 +69,7 @@ public class SubmitPromptJobValidatorTests
     public void More_media_parts_in_one_message_than_Validation_MaxMediaPartsPerMessage_are_refused_naming_the_message()
     {
         static string Parts(int n) => string.Join(",", Enumerable.Repeat("""{"type":"image_url","image_url":{"url":"https://example.org/a.png"}}""", n));
-        var json = $$"""{"job_id":"j","dataset":"d","custom_id":"c","messages":[{"role":"user","content":[{{Parts(16)}}]},{"role":"user","content":[{"type":"text","text":"and"},{{Parts(16)}},{"type":"video","url":"https://example.org/v.mp4"}]}]}""";
+        var json = $$"""{"job_id":"j","dataset":"d","custom_id":"c","messages":[{"role":"user","content":[{{Parts(15)}}]},{"role":"user","content":[{"type":"text","text":"and"},{{Parts(16)}},{"type":"video","url":"https://example.org/v.mp4"}]}]}""";
         var rejection = Validator.Validate(JobPayload.Deserialize(json));
         Assert.Equal(("invalid_field", "messages[1].content: has 17 image and video parts, the limit per message is 16 (Validation:MaxMediaPartsPerMessage)"),
             (rejection?.ReasonCode, rejection?.Message));
