@@ -39,9 +39,12 @@ internal static class K8sManifests
         return documents;
     }
 
-    /// <summary>Every object of every resource the kustomization lists.</summary>
+    /// <summary>The example of the secrets the operator creates before <c>kubectl apply -k</c> (not a resource).</summary>
+    public const string ExampleSecrets = "secret.example.yaml";
+
+    /// <summary>Every object of every resource the kustomization lists, and the example secrets they read.</summary>
     public static IReadOnlyList<K8sObject> Objects() =>
-        Resources().SelectMany(file => Documents(Path.Combine(Folder, file)).Select(d =>
+        Resources().Append(ExampleSecrets).SelectMany(file => Documents(Path.Combine(Folder, file)).Select(d =>
         {
             var metadata = GrafanaFiles.MapOf(d.GetValueOrDefault("metadata"), $"{file} metadata");
             return new K8sObject(file, GrafanaFiles.Scalar(d, "kind", file), GrafanaFiles.Scalar(metadata, "name", $"{file} metadata"), d);

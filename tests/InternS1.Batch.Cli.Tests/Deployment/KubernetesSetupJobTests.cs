@@ -35,25 +35,26 @@ public class KubernetesSetupJobTests
     {
         var admin = Admin;
         var id = Guid.NewGuid().ToString("N")[..12];
-        var names = new Dictionary<string, string>
-        {
-            [admin["INTERNS1_PG_OWNER"]] = $"t_k8s_owner_{id}", [admin["INTERNS1_PG_WORKER"]] = $"t_k8s_worker_{id}", [admin["INTERNS1_PG_DATABASE"]] = $"t_k8s_db_{id}",
-        };
+        // NOTE: roles and databases apart: the example's owner role and database share the name interns1.
+        var roles = new Dictionary<string, string> { [admin["INTERNS1_PG_OWNER"]] = $"t_k8s_owner_{id}", [admin["INTERNS1_PG_WORKER"]] = $"t_k8s_worker_{id}" };
+        var databases = new Dictionary<string, string> { [admin["INTERNS1_PG_DATABASE"]] = $"t_k8s_db_{id}" };
         var superuser = new NpgsqlConnectionStringBuilder(TestServices.PostgresSuperuser);
         var tcp = new NpgsqlConnectionStringBuilder(TestServices.Postgres);
         var overrides = new Dictionary<string, string>
         {
             // The superuser over the local socket (peer authentication), as the tests reach it.
             ["PGHOST"] = superuser.Host!, ["PGPORT"] = superuser.Port.ToString(), ["PGUSER"] = superuser.Username!,
-            ["INTERNS1_PG_OWNER"] = names[admin["INTERNS1_PG_OWNER"]], ["INTERNS1_PG_WORKER"] = names[admin["INTERNS1_PG_WORKER"]],
-            ["INTERNS1_PG_DATABASE"] = names[admin["INTERNS1_PG_DATABASE"]],
+            ["INTERNS1_PG_OWNER"] = roles[admin["INTERNS1_PG_OWNER"]], ["INTERNS1_PG_WORKER"] = roles[admin["INTERNS1_PG_WORKER"]],
+            ["INTERNS1_PG_DATABASE"] = databases[admin["INTERNS1_PG_DATABASE"]],
         };
         // A connection string of the manifests pointed at this server: host, port and the scratch names replace the
         // example's; the password stays the example secret's (the roles job set it from the same secret).
         string Here(string connectionString)
         {
             var b = new NpgsqlConnectionStringBuilder(connectionString) { Host = tcp.Host, Port = tcp.Port, Pooling = false };
-            (b.Username, b.Database) = (names[b.Username!], names[b.Database!]);
+            Assert.True(roles.ContainsKey(b.Username!) && databases.ContainsKey(b.Database!),
+                $"{b.Username}@{b.Database}: not a role or database the interns1-admin secret has the roles job create");
+            (b.Username, b.Database) = (roles[b.Username!], databases[b.Database!]);
             return b.ConnectionString;
         }
         try
