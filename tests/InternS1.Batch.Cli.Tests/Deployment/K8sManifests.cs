@@ -51,7 +51,12 @@ internal static class K8sManifests
         })).ToList();
 
     public static K8sObject Single(IEnumerable<K8sObject> objects, string kind, string name)
-        => objects.SingleOrDefault(o => o.Kind == kind && o.Name == name) ?? throw new Xunit.Sdk.XunitException($"no {kind} {name} in ops/k8s");
+    {
+        var found = objects.Where(o => o.Kind == kind && o.Name == name).ToList();
+        return found.Count == 1 ? found[0] : throw new Xunit.Sdk.XunitException(found.Count == 0
+            ? $"no {kind} {name} in ops/k8s"
+            : $"{kind} {name} is defined {found.Count} times in ops/k8s ({string.Join(", ", found.Select(o => o.File))})");
+    }
 
     /// <summary>The keys and values of a Secret (<c>stringData</c>, and <c>data</c> base64-decoded) or a ConfigMap (<c>data</c>).</summary>
     public static Dictionary<string, string> Data(K8sObject o)
