@@ -59,6 +59,13 @@ internal static class DockerImage
         return System.Text.Json.JsonSerializer.Deserialize<string[]>(instruction["ENTRYPOINT ".Length..])!;
     }
 
+    /// <summary>The variables the final stage's <c>ENV</c> instructions set (<c>ENV A=1 B=2</c> form).</summary>
+    public static IReadOnlyDictionary<string, string> Environment()
+        => FinalStage().Where(i => i.StartsWith("ENV ", StringComparison.OrdinalIgnoreCase))
+            .SelectMany(i => i[4..].Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Select(pair => pair.Split('=', 2))
+            .ToDictionary(kv => kv[0], kv => kv[1], StringComparer.Ordinal);
+
     /// <summary>The patterns of <c>ops/Dockerfile.dockerignore</c> (the ignore file BuildKit uses for this Dockerfile).</summary>
     public static IReadOnlyList<string> Ignored()
         => File.ReadAllLines(Dockerfile + ".dockerignore").Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();

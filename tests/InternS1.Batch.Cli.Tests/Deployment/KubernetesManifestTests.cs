@@ -87,6 +87,12 @@ public class KubernetesManifestTests
         Assert.Contains(variables, v => v.Key == "INTERNS1_Worker__HealthPort");
         Assert.Contains(variables, v => v.Key == "ConnectionStrings__PostgresOwner");
         Assert.Empty(variables.Select(v => ProductSettings.Problem(v.Key, v.Value)).OfType<string>());
+        // The image's own defaults (ops/Dockerfile ENV) too; the pod's config map agrees with them where both set one.
+        var image = DockerImage.Environment().Where(e => ProductSettings.IsProductVariable(e.Key)).ToList();
+        Assert.Contains(image, e => e.Key == "INTERNS1_Worker__HealthPort");
+        Assert.Empty(image.Select(v => ProductSettings.Problem(v.Key, v.Value)).OfType<string>());
+        var pod = EnvOf("Deployment", "interns1-worker");
+        Assert.All(image.Where(e => pod.ContainsKey(e.Key)), e => Assert.Equal(e.Value, pod[e.Key]));
 
         // The worker's options, bound from its pod's environment, pass the validation the worker runs at start.
         var worker = ProductSettings.Bind<WorkerOptions>(EnvOf("Deployment", "interns1-worker"), WorkerOptions.SectionName);
