@@ -18,8 +18,11 @@
 SELECT format('CREATE ROLE %I NOLOGIN', r)
 FROM unnest(ARRAY['interns1_app', 'interns1_dashboard', 'interns1_payload_reader']) AS r
 WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) \gexec
-SELECT format('ALTER ROLE %I NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS', r)
-FROM unnest(ARRAY['interns1_app', 'interns1_dashboard', 'interns1_payload_reader']) AS r \gexec
+-- NOTE: altered only when an attribute is wrong, so a second run writes nothing (two runs at once cannot collide).
+SELECT format('ALTER ROLE %I NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS', rolname)
+FROM pg_roles
+WHERE rolname IN ('interns1_app', 'interns1_dashboard', 'interns1_payload_reader')
+  AND (rolcanlogin OR rolsuper OR rolcreatedb OR rolcreaterole OR rolreplication OR rolbypassrls) \gexec
 
 SELECT format('CREATE ROLE %I LOGIN', :'owner') WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'owner') \gexec
 SELECT format('ALTER ROLE %I LOGIN NOSUPERUSER NOCREATEROLE NOREPLICATION NOBYPASSRLS %s PASSWORD %L',
