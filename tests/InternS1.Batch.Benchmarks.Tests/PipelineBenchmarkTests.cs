@@ -16,7 +16,7 @@ public class PipelineBenchmarkTests
         var report = await PipelineBenchmark.RunAsync(60, 8, TestServices.Postgres, TestServices.RabbitMqUri, name => database = name, default);
 
         Assert.StartsWith("interns1_bench_", database);
-        Assert.Equal((60, 8), (report.Jobs, report.Concurrency));
+        Assert.Equal((60, 8, 8), (report.Jobs, report.PrefetchCount, report.ConcurrentMessageLimit));
         Assert.Equal(("group commit (worker)", 60), (report.Grouped.Variant, report.Grouped.Jobs));
         Assert.Equal(("one SaveChanges per job", 60, 60L), (report.Naive.Variant, report.Naive.Jobs, report.Naive.Transactions));
         Assert.InRange(report.Grouped.Transactions, 1, 60);
