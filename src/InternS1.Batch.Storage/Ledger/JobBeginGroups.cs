@@ -21,6 +21,10 @@ internal sealed class JobBeginGroups(NpgsqlDataSource dataSource)
     private readonly Lock _lock = new();
     private readonly List<PendingStart> _pending = [];
     private bool _flushing;
+    private long _groups;
+
+    /// <summary>Round trips that started jobs so far (a group or a lone start each; for tests).</summary>
+    public long GroupsWritten => Interlocked.Read(ref _groups);
 
     /// <summary>Starts the delivery of <paramref name="job"/>, in a group with the starts asked for meanwhile.</summary>
     public async Task<JobStart> BeginAsync(JobAdmission job, CancellationToken cancellationToken)
@@ -65,6 +69,7 @@ internal sealed class JobBeginGroups(NpgsqlDataSource dataSource)
         var group = TakeGroup();
         if (group.Count == 0)
             return;
+        Interlocked.Increment(ref _groups);
         try
         {
             if (group.Count == 1)

@@ -15,6 +15,9 @@ public sealed class JobLedger(NpgsqlDataSource dataSource)
 {
     private readonly JobBeginGroups _begins = new(dataSource);
 
+    /// <summary>Round trips that started jobs so far (<see cref="BeginAsync"/>: one per group; for tests).</summary>
+    internal long StartGroupsWritten => _begins.GroupsWritten;
+
     private static readonly string Terminal = string.Join(", ", JobStatus.Terminal.Select(s => $"'{s}'"));
 
     // NOTE: the WHERE of DO UPDATE makes a delivery whose identity differs from the row's update nothing and return no
