@@ -20,7 +20,8 @@ public static class PipelineBenchCommand
         var jobs = new Option<int>("--jobs", "-n") { Description = "Jobs per variant", DefaultValueFactory = _ => 3000 };
         var concurrency = new Option<int?>("--concurrency", "-c")
         {
-            Description = "Prefetch and concurrent message limit of both consumers (default: the worker's Worker:PrefetchCount and Worker:ConcurrentMessageLimit)",
+            Description = "Prefetch and concurrent message limit of both consumers (default: those of interns1 worker with its local engine, " +
+                "Engine:MaxNumSeqs + Engine:WaitingMargin unless Worker:PrefetchCount / Worker:ConcurrentMessageLimit are set)",
         };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the numbers to this JSON file" };
         var command = new Command("pipeline", "Benchmark the job pipeline (instant executor): group commit vs one SaveChanges per job") { jobs, concurrency, json };
@@ -39,7 +40,7 @@ public static class PipelineBenchCommand
             var rabbit = configuration.GetConnectionString(RabbitMqAddress.ConnectionStringName)!;
             var report = await PipelineBenchmark.RunAsync(n, c, postgres, rabbit,
                 database => AnsiConsole.MarkupLine($"Scratch database [blue]{database}[/], {n} jobs per variant, " +
-                    (c is { } set ? $"prefetch/concurrency {set}." : "the worker's default prefetch/concurrency.")), ct);
+                    (c is { } set ? $"prefetch/concurrency {set}." : "the worker's own prefetch/concurrency.")), ct);
 
             var table = new Table().Border(TableBorder.Rounded).AddColumns("variant", "jobs", "seconds", "jobs/s", "db transactions for results");
             foreach (var r in new[] { report.Grouped, report.Naive })
