@@ -15,9 +15,13 @@ public sealed class StorageOptions
     [Range(1, 10_000)]
     public int WriteBatchSize { get; set; } = 256;
 
-    /// <summary>How long the writer waits for more completions after the first one of a group. Default 10 ms.</summary>
+    /// <summary>How long the writer waits for more completions after the first one of a group. Default 0: no wait; a
+    /// group is what queued while the previous group committed (the commit itself is the window).
+    /// NOTE: a timed window only delays: every job waiting for its commit holds a concurrency slot, so a window of 10 ms
+    /// bounded the worker to <c>Worker:ConcurrentMessageLimit</c> jobs per ~10 ms whatever the engine's speed, and the
+    /// records arriving during a commit are grouped anyway.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
-    public TimeSpan WriteBatchWindow { get; set; } = TimeSpan.FromMilliseconds(10);
+    public TimeSpan WriteBatchWindow { get; set; } = TimeSpan.Zero;
 
     /// <summary>Retries of a group write on transient database errors (exponential backoff with jitter). Default 8.</summary>
     [Range(0, 100)]

@@ -9,15 +9,16 @@ using Microsoft.EntityFrameworkCore;
 
 namespace InternS1.Batch.Benchmarks.Pipeline;
 
-/// <summary>The benchmark's baseline: the same bookkeeping and executor as the real consumer, but each
-/// result is saved on its own with EF Core (one <c>SaveChanges</c>, one transaction, per job).</summary>
+/// <summary>The benchmark's baseline: the same bookkeeping and executor as the real consumer, but each job is
+/// started on its own (<see cref="JobLedger.BeginAloneAsync"/>: one commit per job) and each result is saved on its
+/// own with EF Core (one <c>SaveChanges</c>, one transaction, per job).</summary>
 internal sealed class NaiveSaveChangesConsumer(JobLedger ledger, IPromptJobExecutor executor, IDbContextFactory<InternS1DbContext> contexts, NaiveCounter counter)
     : IConsumer<SubmitPromptJob>
 {
     public async Task Consume(ConsumeContext<SubmitPromptJob> context)
     {
         var job = context.Message;
-        var start = await ledger.BeginAsync(new JobAdmission
+        var start = await ledger.BeginAloneAsync(new JobAdmission
         {
             JobId = job.JobId, Dataset = job.Dataset, CustomId = job.CustomId, PayloadJson = JobPayload.Serialize(job),
         }, context.CancellationToken);

@@ -1,68 +1,83 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json.Nodes;
 using InternS1.Batch.Contracts.Batch;
+using InternS1.Engine.Configuration;
 using InternS1.Batch.Storage;
 using InternS1.Batch.Storage.Ledger;
 using InternS1.Batch.Storage.Writing;
 using InternS1.Batch.Worker.Execution;
 using InternS1.Batch.Worker.Hosting;
 using InternS1.Batch.Worker.Messaging;
+using InternS1.Batch.Worker.Options;
 using InternS1.Batch.Worker.Scratch;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace InternS1.Batch.Benchmarks.Pipeline;
 
 /// <summary>
 /// <c>interns1 bench pipeline</c>: jobs/s through RabbitMQ -> worker -> PostgreSQL with an instant executor,
-/// for the real worker (group commit) and for a naive consumer that saves each result with its own
-/// <c>SaveChanges</c>, in the same run, on a scratch database and scratch queues. Time runs from the first
-/// job executed to the last result committed.
+/// for the real worker (group commit) and for a naive consumer that starts and saves each job on its own
+/// (one start, one <c>SaveChanges</c>, per job), in the same run, on a scratch database and scratch queues. Time runs
+/// from the first job executed to the last result committed.
+/// NOTE: the worker variant is the product as shipped: <see cref="WorkerServiceCollectionExtensions.AddInternS1Worker"/>
+/// with the default worker, storage and logging settings; only the engine is replaced, by <see cref="InstantBenchExecutor"/>,
+/// which lives in this project only. Its prefetch and concurrency are those the worker derives from its local engine
+/// (<see cref="ConsumerConcurrency"/>: <c>Engine:MaxNumSeqs</c> + <c>Engine:WaitingMargin</c>, unless
+/// <c>Worker:PrefetchCount</c> / <c>Worker:ConcurrentMessageLimit</c> are configured), unless the caller sets them.
 /// </summary>
 public static class PipelineBenchmark
 {
     /// <summary>Warms up both variants with a tenth of the jobs (at least 50), then measures each on
     /// <paramref name="jobs"/> jobs. <paramref name="started"/> gets the scratch database's name.</summary>
     /// <param name="jobs">Jobs per variant.</param>
-    /// <param name="concurrency">Prefetch and concurrent message limit of both consumers.</param>
+    /// <param name="concurrency">Prefetch and concurrent message limit of both consumers; null: what the worker with
+    /// its local engine uses (<see cref="ShippedBackPressure"/>), also for the naive consumer.</param>
     /// <param name="postgres">A connection string whose user may create databases.</param>
     /// <param name="rabbitMqUri">The broker (an <c>amqp://</c> URI): for the publisher and both consumers.</param>
     /// <param name="started">Called once the scratch database exists.</param>
     /// <param name="ct">Cancels the run.</param>
-    public static async Task<PipelineBenchmarkReport> RunAsync(int jobs, int concurrency, string postgres, string rabbitMqUri,
+    public static async Task<PipelineBenchmarkReport> RunAsync(int jobs, int? concurrency, string postgres, string rabbitMqUri,
         Action<string>? started, CancellationToken ct)
     {
         var rabbit = RabbitMqAddress.Parse(rabbitMqUri);
         await using var scratch = await ScratchEnvironment.CreateAsync(postgres, rabbit, "interns1_bench", ct).ConfigureAwait(false);
         started?.Invoke(scratch.Database);
+        var loadBefore = LoadAverage();
+        var (prefetch, limit) = concurrency is { } c ? (c, c) : ShippedBackPressure(InternS1Host.BuildConfiguration());
 
         // Warm-up (JIT, connection pools, broker) with a tenth of the jobs, not measured.
         var warmup = Math.Max(50, jobs / 10);
-        await RunAsync("warm-up", warmup, concurrency, scratch, rabbit, naive: false, rabbitMqUri, ct, "warmup-group").ConfigureAwait(false);
-        await RunAsync("warm-up", warmup, concurrency, scratch, rabbit, naive: true, rabbitMqUri, ct, "warmup-naive").ConfigureAwait(false);
-        var grouped = await RunAsync("group commit (worker)", jobs, concurrency, scratch, rabbit, naive: false, rabbitMqUri, ct, "bench-group").ConfigureAwait(false);
-        var naive = await RunAsync("one SaveChanges per job", jobs, concurrency, scratch, rabbit, naive: true, rabbitMqUri, ct, "bench-naive").ConfigureAwait(false);
-        return new PipelineBenchmarkReport { Jobs = jobs, Concurrency = concurrency, Grouped = grouped, Naive = naive };
+        await RunAsync("warm-up", warmup, prefetch, limit, scratch, rabbit, naive: false, rabbitMqUri, ct, "warmup-group").ConfigureAwait(false);
+        await RunAsync("warm-up", warmup, prefetch, limit, scratch, rabbit, naive: true, rabbitMqUri, ct, "warmup-naive").ConfigureAwait(false);
+        var grouped = await RunAsync("group commit (worker)", jobs, prefetch, limit, scratch, rabbit, naive: false, rabbitMqUri, ct, "bench-group").ConfigureAwait(false);
+        var naive = await RunAsync("one SaveChanges per job", jobs, prefetch, limit, scratch, rabbit, naive: true, rabbitMqUri, ct, "bench-naive").ConfigureAwait(false);
+        return new PipelineBenchmarkReport
+        {
+            Jobs = jobs, Grouped = grouped, Naive = naive,
+            Cpu = InternS1.Engine.Torch.Hardware.CpuFeatures.Current.Summary, Cores = Environment.ProcessorCount,
+            LoadBefore = loadBefore, LoadAfter = LoadAverage(),
+            PrefetchCount = prefetch, ConcurrentMessageLimit = limit,
+        };
     }
 
-    private static async Task<PipelineRunResult> RunAsync(string variant, int n, int concurrency, ScratchEnvironment scratch, RabbitMqAddress rabbit, bool naive,
+    private static async Task<PipelineRunResult> RunAsync(string variant, int n, int prefetch, int limit, ScratchEnvironment scratch, RabbitMqAddress rabbit, bool naive,
         string rabbitMqUri, CancellationToken ct, string dataset)
     {
         var queue = scratch.Queue(dataset);
         var builder = InternS1Host.CreateApplicationBuilder([]);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Postgres"] = scratch.ConnectionString,
             ["ConnectionStrings:RabbitMq"] = rabbitMqUri,
             ["Worker:QueueName"] = queue,
-            ["Worker:PrefetchCount"] = concurrency.ToString(),
-            ["Worker:ConcurrentMessageLimit"] = concurrency.ToString(),
-            ["Worker:RecordErrorQueues"] = "false",
-        });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            ["Worker:PrefetchCount"] = prefetch.ToString(CultureInfo.InvariantCulture),
+            ["Worker:ConcurrentMessageLimit"] = limit.ToString(CultureInfo.InvariantCulture),
+        };
+        builder.Configuration.AddInMemoryCollection(settings);
         var executor = new InstantBenchExecutor();
         var counter = new NaiveCounter();
         if (naive)
@@ -79,8 +94,8 @@ public static class PipelineBenchmark
                     cfg.UseRawJsonDeserializer(RawSerializerOptions.AnyMessageType, isDefault: true);
                     cfg.ReceiveEndpoint(queue, e =>
                     {
-                        e.PrefetchCount = concurrency;
-                        e.ConcurrentMessageLimit = concurrency;
+                        e.PrefetchCount = prefetch;
+                        e.ConcurrentMessageLimit = limit;
                         e.SetQuorumQueue();
                         e.ConfigureConsumeTopology = false;
                         e.ConfigureConsumer<NaiveSaveChangesConsumer>(context);
@@ -127,4 +142,22 @@ public static class PipelineBenchmark
         await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
         return new PipelineRunResult(variant, n, seconds, n / seconds, transactions);
     }
+
+    /// <summary>The prefetch and concurrent message limit of <c>interns1 worker</c> with its local engine under
+    /// <paramref name="configuration"/>: the configured <c>Worker:</c> values, else <c>Engine:MaxNumSeqs</c> +
+    /// <c>Engine:WaitingMargin</c> (<see cref="ConsumerConcurrency"/>, as the engine composition derives them).</summary>
+    public static (int PrefetchCount, int ConcurrentMessageLimit) ShippedBackPressure(IConfiguration configuration)
+    {
+        var engineSection = configuration.GetSection(EngineHostOptions.SectionName);
+        var derived = ConsumerConcurrency.From(engineSection.Get<EngineOptions>()?.MaxNumSeqs ?? new EngineOptions().MaxNumSeqs,
+            engineSection.Get<EngineHostOptions>() ?? new EngineHostOptions());
+        var worker = configuration.GetSection(WorkerOptions.SectionName);
+        return (Configured(worker[nameof(WorkerOptions.PrefetchCount)]) ?? derived.PrefetchCount,
+            Configured(worker[nameof(WorkerOptions.ConcurrentMessageLimit)]) ?? derived.ConcurrentMessageLimit);
+    }
+
+    private static int? Configured(string? value) => value is null ? null : int.Parse(value, CultureInfo.InvariantCulture);
+
+    private static string LoadAverage()
+        => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "";
 }

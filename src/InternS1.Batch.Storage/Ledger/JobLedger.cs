@@ -13,13 +13,17 @@ namespace InternS1.Batch.Storage.Ledger;
 /// </summary>
 public sealed class JobLedger(NpgsqlDataSource dataSource)
 {
+    private readonly JobBeginGroups _begins = new(dataSource);
+
+    /// <summary>Round trips that started jobs so far (<see cref="BeginAsync"/>: one per group; for tests).</summary>
+    internal long StartGroupsWritten => _begins.GroupsWritten;
+
     private static readonly string Terminal = string.Join(", ", JobStatus.Terminal.Select(s => $"'{s}'"));
 
     // NOTE: the WHERE of DO UPDATE makes a delivery whose identity differs from the row's update nothing and return no
     // row: a job id reused by another dataset, custom_id or content never runs as (or ends) the job that holds it.
-    private static readonly string BeginSql = $"""
-        INSERT INTO jobs (id, dataset, custom_id, status, attempts, crashes, attempt_owner, priority, deadline, payload, payload_hash, created_at, started_at)
-        VALUES (@id, @dataset, @custom_id, 'running', 1, 0, @owner, @priority, @deadline, @payload::jsonb, @payload_hash, now(), now())
+    // Shared by the single start and the group start (JobBeginGroupSql), which must decide alike.
+    internal static readonly string BeginConflictSql = $"""
         ON CONFLICT (id) DO UPDATE SET
             status        = CASE WHEN jobs.status IN ({Terminal}) THEN jobs.status ELSE 'running' END,
             attempts      = CASE WHEN jobs.status IN ({Terminal}) THEN jobs.attempts ELSE jobs.attempts + 1 END,
@@ -31,6 +35,12 @@ public sealed class JobLedger(NpgsqlDataSource dataSource)
             payload_hash  = coalesce(jobs.payload_hash, excluded.payload_hash)
         WHERE jobs.dataset = excluded.dataset AND jobs.custom_id = excluded.custom_id
           AND (jobs.payload_hash IS NULL OR excluded.payload_hash IS NULL OR jobs.payload_hash = excluded.payload_hash)
+        """;
+
+    private static readonly string BeginSql = $"""
+        INSERT INTO jobs (id, dataset, custom_id, status, attempts, crashes, attempt_owner, priority, deadline, payload, payload_hash, created_at, started_at)
+        VALUES (@id, @dataset, @custom_id, 'running', 1, 0, @owner, @priority, @deadline, @payload::jsonb, @payload_hash, now(), now())
+        {BeginConflictSql}
         RETURNING status, attempts, crashes
         """;
 
@@ -40,7 +50,7 @@ public sealed class JobLedger(NpgsqlDataSource dataSource)
         FROM jobs j WHERE j.id = @id
         """;
 
-    private const string InsertDatasetSql = "INSERT INTO datasets (name, created_at) VALUES (@dataset, now()) ON CONFLICT (name) DO NOTHING";
+    internal const string InsertDatasetSql = "INSERT INTO datasets (name, created_at) VALUES (@dataset, now()) ON CONFLICT (name) DO NOTHING";
 
     private const string InsertEndedSql = """
         INSERT INTO jobs (id, dataset, custom_id, status, attempts, priority, deadline, payload, payload_hash, created_at, started_at, finished_at)
@@ -57,10 +67,20 @@ public sealed class JobLedger(NpgsqlDataSource dataSource)
         FROM jobs WHERE id = @id
         """;
 
-    private const string ReleaseSql = "UPDATE jobs SET attempt_owner = NULL WHERE id = @id AND attempt_owner = @owner";
+    internal const string ReleaseSql = "UPDATE jobs SET attempt_owner = NULL WHERE id = @id AND attempt_owner = @owner";
 
-    /// <summary>Marks a delivery of the job as started (creating the dataset and the job row if needed).</summary>
-    public async Task<JobStart> BeginAsync(JobAdmission job, CancellationToken cancellationToken)
+    /// <summary>Marks a delivery of the job as started (creating the dataset and the job row if needed). Starts that
+    /// concurrent deliveries ask for while one is being written are written together, in one round trip and one commit
+    /// (<see cref="JobBeginGroups"/>); each caller gets its own job's answer.</summary>
+    public Task<JobStart> BeginAsync(JobAdmission job, CancellationToken cancellationToken) => _begins.BeginAsync(job, cancellationToken);
+
+    /// <summary>Marks a delivery of the job as started on its own: one round trip and one commit for this job alone
+    /// (what <see cref="BeginAsync"/> does when no other start is being written). The same answers as
+    /// <see cref="BeginAsync"/>; for callers that want no grouping (the naive baseline of <c>bench pipeline</c>).</summary>
+    public Task<JobStart> BeginAloneAsync(JobAdmission job, CancellationToken cancellationToken) => BeginOneAsync(dataSource, job, cancellationToken);
+
+    /// <summary>One start on its own (a lone start, or each start of a group that failed as a whole).</summary>
+    internal static async Task<JobStart> BeginOneAsync(NpgsqlDataSource dataSource, JobAdmission job, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -115,7 +135,7 @@ public sealed class JobLedger(NpgsqlDataSource dataSource)
     }
 
     /// <summary>The row holding the id did not take this delivery: a superseded copy, or another job.</summary>
-    private static async Task<JobStart> ConflictAsync(NpgsqlConnection connection, JobAdmission job, CancellationToken cancellationToken)
+    internal static async Task<JobStart> ConflictAsync(NpgsqlConnection connection, JobAdmission job, CancellationToken cancellationToken)
     {
         await using var cmd = new NpgsqlCommand(ConflictSql, connection);
         cmd.Parameters.AddWithValue("id", job.JobId);

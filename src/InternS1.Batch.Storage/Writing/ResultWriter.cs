@@ -11,9 +11,10 @@ namespace InternS1.Batch.Storage.Writing;
 
 /// <summary>
 /// Group commit of results and dead letters. Callers hand over one record each and await a task that
-/// completes after the transaction holding it committed. The writer collects up to
-/// <see cref="StorageOptions.WriteBatchSize"/> records or waits <see cref="StorageOptions.WriteBatchWindow"/>
-/// after the first, writes them in one transaction with <c>INSERT ... ON CONFLICT DO NOTHING</c>
+/// completes after the transaction holding it committed. The writer takes up to
+/// <see cref="StorageOptions.WriteBatchSize"/> of the records queued (those that arrived while the previous group
+/// committed), waits <see cref="StorageOptions.WriteBatchWindow"/> after the first for more when that is set (default:
+/// no wait), and writes them in one transaction and one round trip with <c>INSERT ... ON CONFLICT DO NOTHING</c>
 /// (exactly one result per job id comes from the key, not from a prior read), and retries the whole
 /// transaction on transient database errors with exponential backoff and jitter (Polly).
 /// A group that fails for a non-transient reason is retried record by record, so one bad record

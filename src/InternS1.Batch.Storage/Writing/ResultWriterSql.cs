@@ -5,12 +5,12 @@ using NpgsqlTypes;
 namespace InternS1.Batch.Storage.Writing;
 
 /// <summary>The SQL of one group commit: a handful of set-based statements (arrays + <c>unnest</c>)
-/// in one transaction, whatever the group size. The group's job rows are locked first (in id order, as
+/// in one transaction and one round trip, whatever the group size. The group's job rows are locked first (in id order, as
 /// <see cref="Cancelling.JobCanceller"/> locks them), so a cancel and a result of the same job serialise:
 /// a job cancelled before the write gets neither a result nor a dead letter, and keeps <c>cancelled</c>.</summary>
 internal static class ResultWriterSql
 {
-    private const string LockJobs = "SELECT id FROM jobs WHERE id = ANY(@job_id) ORDER BY id FOR UPDATE";
+    private const string LockJobs = "SELECT count(*) FROM (SELECT id FROM jobs WHERE id = ANY(@job_id) ORDER BY id FOR UPDATE) locked";
 
     // NOTE: a record carrying the content hash of the delivery that computed it is written only while the job row has
     // that hash (or none): a result computed for a job whose prompt was superseded meanwhile, or for another job under
@@ -32,7 +32,7 @@ internal static class ResultWriterSql
         WHERE {SameContent}
           AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.id = t.job_id AND j.status = 'cancelled')
         ON CONFLICT (job_id) DO NOTHING
-        RETURNING job_id
+        RETURNING 'r:' || job_id
         """;
 
     // NOTE: unnest flattens a two-dimensional array, so each row's reported fields travel as one text
@@ -61,7 +61,7 @@ internal static class ResultWriterSql
         WHERE NOT EXISTS (SELECT 1 FROM results r WHERE r.job_id = t.job_id) AND {SameContent}
           AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.id = t.job_id AND j.status = 'cancelled')
         ON CONFLICT (job_id) WHERE requeued_at IS NULL DO NOTHING
-        RETURNING job_id
+        RETURNING 'd:' || job_id
         """;
 
     private const string MarkDeadLettered = """
@@ -75,90 +75,94 @@ internal static class ResultWriterSql
     {
         var results = group.Where(w => w.Result is not null).Select(w => w.Result!).ToArray();
         var deadLetters = group.Where(w => w.DeadLetter is not null).Select(w => w.DeadLetter!).ToArray();
-        var inserted = new HashSet<string>();
 
         await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-        await using (var lockJobs = new NpgsqlCommand(LockJobs, connection, tx))
-        {
-            Add(lockJobs, "job_id", results.Select(r => r.JobId).Concat(deadLetters.Select(d => d.JobId)).Distinct().ToArray());
-            await lockJobs.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        }
+        // NOTE: one batch without an explicit transaction runs as one implicit transaction (all its statements commit
+        // together or none does) and costs one round trip instead of five (BEGIN, lock, results, usage + marks, COMMIT).
+        await using var batch = new NpgsqlBatch(connection);
+        var lockJobs = new NpgsqlBatchCommand(LockJobs);
+        Add(lockJobs, "job_id", results.Select(r => r.JobId).Concat(deadLetters.Select(d => d.JobId)).Distinct().ToArray());
+        batch.BatchCommands.Add(lockJobs);
         if (results.Length > 0)
-        {
-            var ids = results.Select(r => r.JobId).ToArray();
-            await using (var cmd = new NpgsqlCommand(InsertResults, connection, tx))
-            {
-                Add(cmd, "job_id", ids);
-                Add(cmd, "content", results.Select(r => r.Content).ToArray());
-                Add(cmd, "reasoning_content", results.Select(r => r.ReasoningContent).ToArray());
-                Add(cmd, "tool_calls", results.Select(r => r.ToolCallsJson).ToArray());
-                Add(cmd, "finish_reason", results.Select(r => r.FinishReason).ToArray());
-                Add(cmd, "model", results.Select(r => r.Model).ToArray());
-                cmd.Parameters.Add(new NpgsqlParameter<long[]>("seed", results.Select(r => r.Seed).ToArray()));
-                cmd.Parameters.Add(new NpgsqlParameter<bool[]>("thinking_ignored", results.Select(r => r.ThinkingIgnored).ToArray()));
-                Add(cmd, "payload_hash", results.Select(r => r.PayloadHash).ToArray());
-                cmd.Parameters.Add(new NpgsqlParameter("structured_valid", NpgsqlDbType.Array | NpgsqlDbType.Boolean)
-                {
-                    Value = results.Select(r => r.StructuredValid).ToArray(),
-                });
-                Add(cmd, "structured_error", results.Select(r => r.StructuredError).ToArray());
-                await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                    inserted.Add("r:" + reader.GetString(0));
-            }
-
-            await using var batch = new NpgsqlBatch(connection, tx);
-            var usage = new NpgsqlBatchCommand(InsertUsage);
-            Add(usage, "job_id", ids);
-            AddInts(usage, "prompt", results.Select(r => r.Usage.PromptTokens));
-            AddInts(usage, "image", results.Select(r => r.Usage.ImageTokens));
-            AddInts(usage, "video", results.Select(r => r.Usage.VideoTokens));
-            AddNullableInts(usage, "cached", results.Select(r => r.Usage.CachedTokens));
-            AddInts(usage, "completion", results.Select(r => r.Usage.CompletionTokens));
-            AddNullableInts(usage, "reasoning", results.Select(r => r.Usage.ReasoningTokens));
-            usage.Parameters.Add(new NpgsqlParameter<double[]>("queue_ms", results.Select(r => r.QueueMs).ToArray()));
-            usage.Parameters.Add(new NpgsqlParameter<double[]>("prefill_ms", results.Select(r => r.PrefillMs).ToArray()));
-            usage.Parameters.Add(new NpgsqlParameter<double[]>("decode_ms", results.Select(r => r.DecodeMs).ToArray()));
-            Add(usage, "reported", results.Select(r => r.Usage.ReportedFields is { } f ? string.Join(' ', f) : null).ToArray());
-            batch.BatchCommands.Add(usage);
-            var mark = new NpgsqlBatchCommand(MarkSucceeded);
-            Add(mark, "job_id", ids);
-            batch.BatchCommands.Add(mark);
-            await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        }
-
+            AddResults(batch, results);
         if (deadLetters.Length > 0)
-        {
-            var ids = deadLetters.Select(d => d.JobId).ToArray();
-            await using (var cmd = new NpgsqlCommand(InsertDeadLetters, connection, tx))
-            {
-                Add(cmd, "job_id", ids);
-                Add(cmd, "dataset", deadLetters.Select(d => d.Dataset).ToArray());
-                Add(cmd, "custom_id", deadLetters.Select(d => d.CustomId).ToArray());
-                Add(cmd, "reason_code", deadLetters.Select(d => d.ReasonCode).ToArray());
-                Add(cmd, "message", deadLetters.Select(d => d.Message).ToArray());
-                Add(cmd, "exception", deadLetters.Select(d => d.Exception).ToArray());
-                Add(cmd, "payload", deadLetters.Select(d => d.PayloadJson).ToArray());
-                AddInts(cmd, "attempts", deadLetters.Select(d => d.Attempts));
-                Add(cmd, "source", deadLetters.Select(d => d.Source).ToArray());
-                Add(cmd, "payload_hash", deadLetters.Select(d => d.PayloadHash).ToArray());
-                await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                    inserted.Add("d:" + reader.GetString(0));
-            }
-            await using var mark = new NpgsqlCommand(MarkDeadLettered, connection, tx);
-            Add(mark, "job_id", ids);
-            Add(mark, "status", deadLetters.Select(d => d.FinalStatus is JobStatus.Failed or JobStatus.Expired ? d.FinalStatus : JobStatus.DeadLettered).ToArray());
-            await mark.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        }
+            AddDeadLetters(batch, deadLetters);
 
-        await tx.CommitAsync(ct).ConfigureAwait(false);
+        // The lock's count is a bigint; the inserts return their keys ("r:" / "d:" + job id) as text.
+        var inserted = new HashSet<string>();
+        await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        do
+        {
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                if (reader.GetFieldType(0) == typeof(string))
+                    inserted.Add(reader.GetString(0));
+            }
+        }
+        while (await reader.NextResultAsync(ct).ConfigureAwait(false));
         return inserted;
     }
 
-    private static void Add(NpgsqlCommand cmd, string name, string?[] values)
-        => cmd.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = Clean(name, values) });
+    private static void AddResults(NpgsqlBatch batch, ResultRecord[] results)
+    {
+        var ids = results.Select(r => r.JobId).ToArray();
+        var insert = new NpgsqlBatchCommand(InsertResults);
+        Add(insert, "job_id", ids);
+        Add(insert, "content", results.Select(r => r.Content).ToArray());
+        Add(insert, "reasoning_content", results.Select(r => r.ReasoningContent).ToArray());
+        Add(insert, "tool_calls", results.Select(r => r.ToolCallsJson).ToArray());
+        Add(insert, "finish_reason", results.Select(r => r.FinishReason).ToArray());
+        Add(insert, "model", results.Select(r => r.Model).ToArray());
+        insert.Parameters.Add(new NpgsqlParameter<long[]>("seed", results.Select(r => r.Seed).ToArray()));
+        insert.Parameters.Add(new NpgsqlParameter<bool[]>("thinking_ignored", results.Select(r => r.ThinkingIgnored).ToArray()));
+        Add(insert, "payload_hash", results.Select(r => r.PayloadHash).ToArray());
+        insert.Parameters.Add(new NpgsqlParameter("structured_valid", NpgsqlDbType.Array | NpgsqlDbType.Boolean)
+        {
+            Value = results.Select(r => r.StructuredValid).ToArray(),
+        });
+        Add(insert, "structured_error", results.Select(r => r.StructuredError).ToArray());
+        batch.BatchCommands.Add(insert);
+
+        var usage = new NpgsqlBatchCommand(InsertUsage);
+        Add(usage, "job_id", ids);
+        AddInts(usage, "prompt", results.Select(r => r.Usage.PromptTokens));
+        AddInts(usage, "image", results.Select(r => r.Usage.ImageTokens));
+        AddInts(usage, "video", results.Select(r => r.Usage.VideoTokens));
+        AddNullableInts(usage, "cached", results.Select(r => r.Usage.CachedTokens));
+        AddInts(usage, "completion", results.Select(r => r.Usage.CompletionTokens));
+        AddNullableInts(usage, "reasoning", results.Select(r => r.Usage.ReasoningTokens));
+        usage.Parameters.Add(new NpgsqlParameter<double[]>("queue_ms", results.Select(r => r.QueueMs).ToArray()));
+        usage.Parameters.Add(new NpgsqlParameter<double[]>("prefill_ms", results.Select(r => r.PrefillMs).ToArray()));
+        usage.Parameters.Add(new NpgsqlParameter<double[]>("decode_ms", results.Select(r => r.DecodeMs).ToArray()));
+        Add(usage, "reported", results.Select(r => r.Usage.ReportedFields is { } f ? string.Join(' ', f) : null).ToArray());
+        batch.BatchCommands.Add(usage);
+
+        var mark = new NpgsqlBatchCommand(MarkSucceeded);
+        Add(mark, "job_id", ids);
+        batch.BatchCommands.Add(mark);
+    }
+
+    private static void AddDeadLetters(NpgsqlBatch batch, DeadLetterRecord[] deadLetters)
+    {
+        var ids = deadLetters.Select(d => d.JobId).ToArray();
+        var insert = new NpgsqlBatchCommand(InsertDeadLetters);
+        Add(insert, "job_id", ids);
+        Add(insert, "dataset", deadLetters.Select(d => d.Dataset).ToArray());
+        Add(insert, "custom_id", deadLetters.Select(d => d.CustomId).ToArray());
+        Add(insert, "reason_code", deadLetters.Select(d => d.ReasonCode).ToArray());
+        Add(insert, "message", deadLetters.Select(d => d.Message).ToArray());
+        Add(insert, "exception", deadLetters.Select(d => d.Exception).ToArray());
+        Add(insert, "payload", deadLetters.Select(d => d.PayloadJson).ToArray());
+        AddInts(insert, "attempts", deadLetters.Select(d => d.Attempts));
+        Add(insert, "source", deadLetters.Select(d => d.Source).ToArray());
+        Add(insert, "payload_hash", deadLetters.Select(d => d.PayloadHash).ToArray());
+        batch.BatchCommands.Add(insert);
+
+        var mark = new NpgsqlBatchCommand(MarkDeadLettered);
+        Add(mark, "job_id", ids);
+        Add(mark, "status", deadLetters.Select(d => d.FinalStatus is JobStatus.Failed or JobStatus.Expired ? d.FinalStatus : JobStatus.DeadLettered).ToArray());
+        batch.BatchCommands.Add(mark);
+    }
 
     private static void Add(NpgsqlBatchCommand cmd, string name, string?[] values)
         => cmd.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = Clean(name, values) });
@@ -167,9 +171,6 @@ internal static class ResultWriterSql
         => name is "payload" or "tool_calls"
             ? values.Select(v => v is null ? null : PgText.CleanJson(v)).ToArray()
             : values.Select(PgText.Clean).ToArray();
-
-    private static void AddInts(NpgsqlCommand cmd, string name, IEnumerable<int> values)
-        => cmd.Parameters.Add(new NpgsqlParameter<int[]>(name, values.ToArray()));
 
     private static void AddInts(NpgsqlBatchCommand cmd, string name, IEnumerable<int> values)
         => cmd.Parameters.Add(new NpgsqlParameter<int[]>(name, values.ToArray()));
