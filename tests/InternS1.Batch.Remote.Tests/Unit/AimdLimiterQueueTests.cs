@@ -1,0 +1,164 @@
+using InternS1.Batch.Remote.Concurrency;
+
+namespace InternS1.Batch.Remote.Tests.Unit;
+
+/// <summary>The limiter steered by the server's queue, as seen in each request's time to first event: slow start
+/// while requests are admitted at once, the window rules once a queue was seen, slow start again when it is gone.
+/// Every expected limit is counted by hand in the comments.</summary>
+public class AimdLimiterQueueTests
+{
+    private static readonly TimeSpan Fast = TimeSpan.FromMilliseconds(10);
+
+    // Fastest 10 ms: waiting more than 5 ms (half of it) beyond it counts as queued.
+    private static readonly TimeSpan Queued = TimeSpan.FromMilliseconds(16);
+
+    private static void Window(AimdLimiter limiter, params TimeSpan[] firstEvents)
+    {
+        Assert.Equal(limiter.Limit, firstEvents.Length);
+        var epochs = AimdLimiterTests.Acquire(limiter, firstEvents.Length);
+        foreach (var firstEvent in firstEvents)
+            limiter.FirstEvent(firstEvent);
+        foreach (var epoch in epochs)
+            limiter.Release(LimiterSignal.Clean, epoch);
+    }
+
+    /// <summary>A limiter out of slow start at 4 (8 halved), with a fastest first event of 10 ms.</summary>
+    private static AimdLimiter AvoidingCongestionAtFour()
+    {
+        var limiter = new AimdLimiter(256);
+        limiter.FirstEvent(Fast);
+        limiter.Decrease();
+        Assert.Equal((4, false), (limiter.Limit, limiter.SlowStart));
+        return limiter;
+    }
+
+    [Fact]
+    public void In_slow_start_each_request_admitted_at_once_while_the_limit_is_full_adds_one()
+    {
+        var limiter = new AimdLimiter(256);
+        AimdLimiterTests.Acquire(limiter, 8);
+        for (var i = 0; i < 8; i++)
+            limiter.FirstEvent(Fast);
+        Assert.Equal(16, limiter.Limit); // 8 + 8
+        Assert.True(limiter.SlowStart);
+    }
+
+    [Fact]
+    public void Slow_start_never_grows_past_the_configured_maximum()
+    {
+        var limiter = new AimdLimiter(9);
+        AimdLimiterTests.Acquire(limiter, 8);
+        for (var i = 0; i < 8; i++)
+            limiter.FirstEvent(Fast);
+        Assert.Equal(9, limiter.Limit);
+    }
+
+    [Fact]
+    public void A_first_event_more_than_half_the_fastest_late_is_queued_and_ends_slow_start()
+    {
+        var limiter = new AimdLimiter(256);
+        AimdLimiterTests.Acquire(limiter, 8);
+        limiter.FirstEvent(Fast); // 9
+        limiter.FirstEvent(TimeSpan.FromMilliseconds(15)); // 5 ms late = half of 10: not queued, 10
+        Assert.Equal((10, true), (limiter.Limit, limiter.SlowStart));
+        limiter.FirstEvent(Queued); // 6 ms late: queued
+        limiter.FirstEvent(Fast);
+        Assert.Equal((10, false), (limiter.Limit, limiter.SlowStart));
+    }
+
+    [Fact]
+    public void Below_ten_milliseconds_the_queue_allowance_is_five_milliseconds()
+    {
+        var limiter = new AimdLimiter(256);
+        AimdLimiterTests.Acquire(limiter, 8);
+        limiter.FirstEvent(TimeSpan.FromMilliseconds(1)); // 9; half of 1 ms is below 5 ms, so 5 ms applies
+        limiter.FirstEvent(TimeSpan.FromMilliseconds(6)); // 5 ms late: not queued, 10
+        Assert.True(limiter.SlowStart);
+        limiter.FirstEvent(TimeSpan.FromMilliseconds(6.5)); // 5.5 ms late: queued
+        Assert.Equal((10, false), (limiter.Limit, limiter.SlowStart));
+    }
+
+    [Fact]
+    public void The_fastest_first_event_follows_a_faster_one()
+    {
+        var limiter = new AimdLimiter(256);
+        limiter.FirstEvent(TimeSpan.FromMilliseconds(40));
+        limiter.FirstEvent(Fast);
+        limiter.FirstEvent(TimeSpan.FromMilliseconds(30)); // 20 ms late against 10 ms: queued
+        Assert.Equal(Fast, limiter.FastestFirstEvent);
+        Assert.False(limiter.SlowStart);
+    }
+
+    [Fact]
+    public void A_window_in_which_half_the_requests_waited_takes_one_away()
+    {
+        var limiter = AvoidingCongestionAtFour();
+        Window(limiter, Fast, Fast, Queued, Queued);
+        Assert.Equal(3, limiter.Limit);
+    }
+
+    [Fact]
+    public void A_window_in_which_a_quarter_waited_holds_the_limit()
+    {
+        var limiter = AvoidingCongestionAtFour();
+        Window(limiter, Fast, Fast, Fast, Queued);
+        Assert.Equal(4, limiter.Limit);
+    }
+
+    [Fact]
+    public void A_window_in_which_fewer_than_a_quarter_waited_adds_one()
+    {
+        var limiter = AvoidingCongestionAtFour();
+        Window(limiter, Fast, Fast, Fast, Fast);
+        Window(limiter, Fast, Fast, Fast, Fast, Queued); // 1 of 5 queued: still adds one
+        Assert.Equal(6, limiter.Limit);
+        Assert.False(limiter.SlowStart);
+    }
+
+    [Fact]
+    public void Two_windows_in_a_row_without_a_queued_request_return_to_slow_start()
+    {
+        var limiter = AvoidingCongestionAtFour();
+        Window(limiter, Fast, Fast, Fast, Fast); // 5
+        Assert.False(limiter.SlowStart);
+        Window(limiter, Fast, Fast, Fast, Fast, Fast); // 6, and slow start again
+        Assert.Equal((6, true), (limiter.Limit, limiter.SlowStart));
+
+        AimdLimiterTests.Acquire(limiter, 6);
+        limiter.FirstEvent(Fast);
+        limiter.FirstEvent(Fast);
+        Assert.Equal(8, limiter.Limit); // 6 + 2
+    }
+
+    [Fact]
+    public void A_queued_window_between_two_clear_ones_starts_the_count_to_slow_start_again()
+    {
+        var limiter = AvoidingCongestionAtFour();
+        Window(limiter, Fast, Fast, Fast, Fast); // 5
+        Window(limiter, Fast, Fast, Queued, Queued, Queued); // 3 of 5 queued: 4
+        Window(limiter, Fast, Fast, Fast, Fast); // 5, one clear window
+        Assert.Equal((5, false), (limiter.Limit, limiter.SlowStart));
+    }
+
+    [Fact]
+    public void A_standing_queue_never_takes_the_limit_below_one()
+    {
+        var limiter = new AimdLimiter(1);
+        limiter.FirstEvent(Fast);
+        Window(limiter, Queued);
+        Assert.Equal(1, limiter.Limit);
+    }
+
+    [Fact]
+    public void A_burst_of_three_refusals_at_sixteen_leaves_thirteen_not_eight()
+    {
+        var limiter = new AimdLimiter(256);
+        var epochs = AimdLimiterTests.Acquire(limiter, 8);
+        for (var i = 0; i < 8; i++)
+            limiter.FirstEvent(Fast); // 16
+        epochs.AddRange(AimdLimiterTests.Acquire(limiter, 8));
+        for (var i = 0; i < 3; i++)
+            limiter.Release(LimiterSignal.Overload, epochs[8 + i]);
+        Assert.Equal((13, false), (limiter.Limit, limiter.SlowStart));
+    }
+}
