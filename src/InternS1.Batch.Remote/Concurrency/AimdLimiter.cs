@@ -35,6 +35,9 @@ public sealed class AimdLimiter
     private int _firstEventsInWindow;
     private int _queuedInWindow;
     private int _clearWindows;
+    private int _congestedAt;
+    private int _slowStartGrowth;
+    private int _windowLimit;
     private bool _limitReached;
     private long _epoch;
     private long _burstEpoch = -1;
@@ -45,6 +48,7 @@ public sealed class AimdLimiter
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrency, 1);
         _maxConcurrency = maxConcurrency;
         Limit = Math.Min(InitialLimit, maxConcurrency);
+        _windowLimit = Limit;
     }
 
     /// <summary>Requests that may be in flight now.</summary>
@@ -96,11 +100,15 @@ public sealed class AimdLimiter
         if (timeToFirstEvent - fastest > allowance)
         {
             _queuedInWindow++;
-            SlowStart = false;
+            if (SlowStart)
+                Congested();
         }
-        else if (SlowStart && _limitReached)
+        else if (SlowStart && _limitReached && _slowStartGrowth < Math.Max(1, _windowLimit / 2))
         {
             // NOTE: growth needs the limit to be in use: a limit that nothing fills says nothing about the server.
+            // And at most half the window's limit per window: requests sent together (after a pause) are admitted
+            // together, and their first events would otherwise double the limit before any queue can show.
+            _slowStartGrowth++;
             Grow();
         }
     }
@@ -129,9 +137,8 @@ public sealed class AimdLimiter
     /// <summary>Halves the limit (at least 1), leaves slow start and starts a new generation and window.</summary>
     public void Decrease()
     {
+        Congested();
         Limit = Math.Max(1, Limit / 2);
-        SlowStart = false;
-        _clearWindows = 0;
         StartWindow();
         _epoch++;
     }
@@ -142,9 +149,8 @@ public sealed class AimdLimiter
         ServerCeiling = ceiling is { } c ? Math.Max(1, c) : null;
         if (Limit > Cap)
         {
+            Congested();
             Limit = Cap;
-            SlowStart = false;
-            _clearWindows = 0;
             StartWindow();
             _epoch++;
         }
@@ -158,6 +164,7 @@ public sealed class AimdLimiter
         SlowStart = true;
         FastestFirstEvent = null;
         _clearWindows = 0;
+        _congestedAt = 0;
         StartWindow();
         _epoch++;
     }
@@ -167,27 +174,31 @@ public sealed class AimdLimiter
         var seen = _firstEventsInWindow;
         var queued = _queuedInWindow;
         var used = _limitReached;
-        StartWindow();
+        var limit = Limit;
         if (queued * 2 >= seen && queued > 0)
         {
             // A standing queue: most requests of the window waited. One less drains it without a cut.
+            Congested();
             Limit = Math.Max(1, Limit - 1);
-            _clearWindows = 0;
-            SlowStart = false;
+            StartWindow();
             return;
         }
+        StartWindow();
         if (queued * 4 >= seen && queued > 0)
         {
-            _clearWindows = 0;
+            Congested();
             return;
         }
         if (!used)
             return;
         if (!SlowStart || seen == 0)
             Grow();
+        // NOTE: only a clear window at or above the limit where the last queue or refusal was seen, and one that could
+        // grow the limit (not held at the cap), counts toward slow start: below that limit a clear window is expected
+        // and says nothing new; at it, the server has found more room.
         if (queued > 0)
             _clearWindows = 0;
-        else if (++_clearWindows >= ClearWindowsBeforeSlowStart)
+        else if (limit >= _congestedAt && Limit > limit && ++_clearWindows >= ClearWindowsBeforeSlowStart)
             SlowStart = true;
     }
 
@@ -201,8 +212,7 @@ public sealed class AimdLimiter
             _burstEpoch = _epoch;
             _burstFloor = Math.Max(1, Limit / 2);
             _epoch++;
-            SlowStart = false;
-            _clearWindows = 0;
+            Congested();
             StartWindow();
         }
         else if (startEpoch != _burstEpoch)
@@ -212,11 +222,21 @@ public sealed class AimdLimiter
 
     private void Grow() => Limit = Math.Min(Cap, Limit + 1);
 
+    /// <summary>A queue or a refusal at the current limit: slow start ends and the count of clear windows restarts.</summary>
+    private void Congested()
+    {
+        SlowStart = false;
+        _clearWindows = 0;
+        _congestedAt = Limit;
+    }
+
     private void StartWindow()
     {
         _cleanInWindow = 0;
         _firstEventsInWindow = 0;
         _queuedInWindow = 0;
+        _slowStartGrowth = 0;
+        _windowLimit = Limit;
         _limitReached = InFlight >= Limit;
     }
 }

@@ -22,7 +22,7 @@ public class AimdLimiterQueueTests
             limiter.Release(LimiterSignal.Clean, epoch);
     }
 
-    /// <summary>A limiter out of slow start at 4 (8 halved), with a fastest first event of 10 ms.</summary>
+    /// <summary>A limiter out of slow start at 4 (8 halved, so congested at 8), with a fastest first event of 10 ms.</summary>
     private static AimdLimiter AvoidingCongestionAtFour()
     {
         var limiter = new AimdLimiter(256);
@@ -33,14 +33,23 @@ public class AimdLimiterQueueTests
     }
 
     [Fact]
-    public void In_slow_start_each_request_admitted_at_once_while_the_limit_is_full_adds_one()
+    public void In_slow_start_each_request_admitted_at_once_while_the_limit_is_full_adds_one_up_to_half_the_window_limit()
     {
         var limiter = new AimdLimiter(256);
-        AimdLimiterTests.Acquire(limiter, 8);
+        var epochs = AimdLimiterTests.Acquire(limiter, 8);
         for (var i = 0; i < 8; i++)
             limiter.FirstEvent(Fast);
-        Assert.Equal(16, limiter.Limit); // 8 + 8
+        Assert.Equal(12, limiter.Limit); // 8 + 8 / 2
         Assert.True(limiter.SlowStart);
+
+        // The window ends after 12 clean completions; the next one (limit 12) may grow by 6.
+        epochs.AddRange(AimdLimiterTests.Acquire(limiter, 4));
+        foreach (var epoch in epochs)
+            limiter.Release(LimiterSignal.Clean, epoch);
+        AimdLimiterTests.Acquire(limiter, 12);
+        for (var i = 0; i < 12; i++)
+            limiter.FirstEvent(Fast);
+        Assert.Equal(18, limiter.Limit);
     }
 
     [Fact]
@@ -116,18 +125,44 @@ public class AimdLimiterQueueTests
     }
 
     [Fact]
-    public void Two_windows_in_a_row_without_a_queued_request_return_to_slow_start()
+    public void Clear_windows_below_the_limit_where_the_queue_was_seen_grow_by_one_and_never_return_to_slow_start()
     {
         var limiter = AvoidingCongestionAtFour();
         Window(limiter, Fast, Fast, Fast, Fast); // 5
-        Assert.False(limiter.SlowStart);
-        Window(limiter, Fast, Fast, Fast, Fast, Fast); // 6, and slow start again
-        Assert.Equal((6, true), (limiter.Limit, limiter.SlowStart));
+        Window(limiter, Fast, Fast, Fast, Fast, Fast); // 6
+        Window(limiter, Fast, Fast, Fast, Fast, Fast, Fast); // 7
+        Window(limiter, Fast, Fast, Fast, Fast, Fast, Fast, Fast); // 8
+        Assert.Equal((8, false), (limiter.Limit, limiter.SlowStart));
+    }
 
-        AimdLimiterTests.Acquire(limiter, 6);
+    [Fact]
+    public void Two_clear_windows_in_a_row_at_or_above_that_limit_return_to_slow_start()
+    {
+        var limiter = AvoidingCongestionAtFour();
+        for (var limit = 4; limit < 8; limit++)
+            Window(limiter, Enumerable.Repeat(Fast, limit).ToArray());
+        Window(limiter, Enumerable.Repeat(Fast, 8).ToArray()); // 9, the first clear window at 8
+        Assert.Equal((9, false), (limiter.Limit, limiter.SlowStart));
+        Window(limiter, Enumerable.Repeat(Fast, 9).ToArray()); // 10, and slow start again
+        Assert.Equal((10, true), (limiter.Limit, limiter.SlowStart));
+
+        AimdLimiterTests.Acquire(limiter, 10);
         limiter.FirstEvent(Fast);
         limiter.FirstEvent(Fast);
-        Assert.Equal(8, limiter.Limit); // 6 + 2
+        Assert.Equal(12, limiter.Limit); // 10 + 2
+    }
+
+    [Fact]
+    public void Clear_windows_held_at_the_server_ceiling_never_return_to_slow_start()
+    {
+        var limiter = AvoidingCongestionAtFour();
+        Window(limiter, Fast, Fast, Fast, Queued); // a queue seen at 4: held there
+        limiter.SetServerCeiling(4);
+        Window(limiter, Fast, Fast, Fast, Fast);
+        Window(limiter, Fast, Fast, Fast, Fast);
+        Window(limiter, Fast, Fast, Fast, Fast);
+        limiter.SetServerCeiling(null);
+        Assert.Equal((4, false), (limiter.Limit, limiter.SlowStart));
     }
 
     [Fact]
@@ -150,15 +185,15 @@ public class AimdLimiterQueueTests
     }
 
     [Fact]
-    public void A_burst_of_three_refusals_at_sixteen_leaves_thirteen_not_eight()
+    public void A_burst_of_three_refusals_at_twelve_leaves_nine_not_six()
     {
         var limiter = new AimdLimiter(256);
         var epochs = AimdLimiterTests.Acquire(limiter, 8);
         for (var i = 0; i < 8; i++)
-            limiter.FirstEvent(Fast); // 16
-        epochs.AddRange(AimdLimiterTests.Acquire(limiter, 8));
+            limiter.FirstEvent(Fast); // 12
+        epochs.AddRange(AimdLimiterTests.Acquire(limiter, 4));
         for (var i = 0; i < 3; i++)
             limiter.Release(LimiterSignal.Overload, epochs[8 + i]);
-        Assert.Equal((13, false), (limiter.Limit, limiter.SlowStart));
+        Assert.Equal((9, false), (limiter.Limit, limiter.SlowStart));
     }
 }
