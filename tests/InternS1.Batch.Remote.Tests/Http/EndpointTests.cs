@@ -140,7 +140,7 @@ public class EndpointTests
     }
 
     [Fact]
-    public async Task Eight_requests_the_server_admits_at_once_double_the_starting_limit_in_slow_start()
+    public async Task Eight_requests_the_server_admits_at_once_grow_the_starting_limit_by_half_in_slow_start()
     {
         // 16 free slots and a first event after 100 ms: every request is admitted at once, none is 50 ms later than the fastest.
         await using var server = await FakeOpenAiServer.StartAsync(new FakeServerOptions { Slots = 16 });
@@ -149,8 +149,8 @@ public class EndpointTests
 
         await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => remote.Client.CompleteAsync(Chat.Text(), CancellationToken.None)));
 
-        Assert.Equal(16, remote.Endpoint(server.Port).Limit);
-        Assert.Equal(16, remote.Metrics.Gauge("interns1.remote.concurrency_limit", $"127.0.0.1:{server.Port}"));
+        Assert.Equal(8 + 8 / 2, remote.Endpoint(server.Port).Limit);
+        Assert.Equal(12, remote.Metrics.Gauge("interns1.remote.concurrency_limit", $"127.0.0.1:{server.Port}"));
     }
 
     [Fact]
