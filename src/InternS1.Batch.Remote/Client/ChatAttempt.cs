@@ -113,6 +113,8 @@ internal sealed class ChatAttempt(HttpClient http, RemoteOptions options, Remote
                 if (firstEvent is null)
                 {
                     firstEvent = time.GetElapsedTime(started);
+                    // NOTE: counted from sending, not from the response headers: a server (or Kestrel, in the fake)
+                    // may hold the headers back until the first event, which would hide the queue.
                     lease.FirstEvent(firstEvent.Value);
                 }
                 timeout.CancelAfter(options.StreamIdleTimeout);

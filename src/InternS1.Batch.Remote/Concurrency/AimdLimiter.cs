@@ -5,9 +5,10 @@ namespace InternS1.Batch.Remote.Concurrency;
 /// shared/notes/remote-engines.md §3.2) steered by the server's queue as seen in each request's time to first
 /// event, in the manner of TCP Vegas / Netflix concurrency-limits. Starts at min(8, cap) in slow start: every
 /// request the server admits at once (its first event about as fast as the fastest seen) while the limit is in use
-/// adds 1, until a request is seen queued. Then, per window of clean completions (window = the current limit):
-/// fewer than a quarter queued adds 1, half or more queued takes 1 away, in between holds; two windows in a row
-/// with no request queued return to slow start (the server has room again). A 503, 429 or timeout takes 1 away per
+/// adds 1 (at most half the limit per window), until a request is seen queued. Then, per window of clean completions
+/// (window = the current limit): fewer than a quarter queued adds 1, half or more queued takes 1 away, in between
+/// holds; two windows in a row with no request queued that grew the limit at or above the last congestion's return to
+/// slow start (the server has room again). A 503, 429 or timeout takes 1 away per
 /// refused request of the burst, at most halving the limit. The cap is <c>Remote:MaxConcurrency</c>, lowered while
 /// the server shows a queue to the batch it is running (its effective batch size).
 /// Not thread-safe: the endpoint pool serialises every call.
