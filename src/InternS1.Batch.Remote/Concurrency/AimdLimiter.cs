@@ -176,6 +176,13 @@ public sealed class AimdLimiter
         var queued = _queuedInWindow;
         var used = _limitReached;
         var limit = Limit;
+        if (!used)
+        {
+            // NOTE: a window that never filled the limit neither grows nor shrinks it: our limit did not make that queue
+            // (and a client busy with other work can delay a first event by itself).
+            StartWindow();
+            return;
+        }
         if (queued * 2 >= seen && queued > 0)
         {
             // A standing queue: most requests of the window waited. One less drains it without a cut.
@@ -190,8 +197,6 @@ public sealed class AimdLimiter
             Congested();
             return;
         }
-        if (!used)
-            return;
         if (!SlowStart || seen == 0)
             Grow();
         // NOTE: only a clear window at or above the limit where the last queue or refusal was seen, and one that could

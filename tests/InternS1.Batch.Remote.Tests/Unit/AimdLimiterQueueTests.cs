@@ -176,6 +176,19 @@ public class AimdLimiterQueueTests
     }
 
     [Fact]
+    public void A_window_that_never_filled_the_limit_is_not_shrunk_by_its_queued_requests()
+    {
+        var limiter = AvoidingCongestionAtFour();
+        for (var i = 0; i < 4; i++)
+        {
+            var epoch = AimdLimiterTests.Acquire(limiter, 1)[0];
+            limiter.FirstEvent(Queued);
+            limiter.Release(LimiterSignal.Clean, epoch);
+        }
+        Assert.Equal(4, limiter.Limit);
+    }
+
+    [Fact]
     public void A_standing_queue_never_takes_the_limit_below_one()
     {
         var limiter = new AimdLimiter(1);
