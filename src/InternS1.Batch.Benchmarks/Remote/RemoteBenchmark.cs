@@ -46,19 +46,29 @@ public static class RemoteBenchmark
         var worker = await RemoteWorkerRun.RunAsync(options, ThroughputServer(options), postgres, RabbitMqAddress.Parse(rabbitMqUri), rabbitMqUri, ct).ConfigureAwait(false);
 
         // 2. Capacity change: fixed concurrencies, then the adaptive limit.
+        var (fixedRuns, adaptive) = await RunCapacityChangeAsync(options, options.CapacityConcurrencies, progress, ct).ConfigureAwait(false);
+
+        return new RemoteBenchmarkReport
+        {
+            Options = options, CpuFeatures = InternS1.Engine.Torch.Hardware.CpuFeatures.Reported.Where(InternS1.Engine.Torch.Hardware.CpuFeatures.Current.Flags.Contains).ToList(), Plain = plain, Worker = worker, Fixed = fixedRuns, Adaptive = adaptive,
+        };
+    }
+
+    /// <summary>The capacity-change part alone (it needs neither RabbitMQ nor PostgreSQL): the plain client at each of
+    /// <paramref name="fixedConcurrencies"/>, then the adaptive limit, each on a fresh server whose capacity changes.</summary>
+    public static async Task<(IReadOnlyList<RemoteRunResult> Fixed, RemoteRunResult Adaptive)> RunCapacityChangeAsync(RemoteBenchmarkOptions options,
+        IEnumerable<int> fixedConcurrencies, Action<string>? progress, CancellationToken ct)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue }) { Timeout = Timeout.InfiniteTimeSpan };
         var fixedRuns = new List<RemoteRunResult>();
-        foreach (var c in options.CapacityConcurrencies)
+        foreach (var c in fixedConcurrencies)
         {
             progress?.Invoke($"capacity change, fixed {c} at once, {options.CapacityJobs} jobs");
             fixedRuns.Add(await PlainAsync($"fixed {c} at once", options, CapacityServer(options), options.CapacityJobs, c, http, switchCapacity: true, ct).ConfigureAwait(false));
         }
         progress?.Invoke($"capacity change, adaptive, {options.CapacityJobs} jobs");
         var adaptive = await AdaptiveAsync(options, ct).ConfigureAwait(false);
-
-        return new RemoteBenchmarkReport
-        {
-            Options = options, CpuFeatures = InternS1.Engine.Torch.Hardware.CpuFeatures.Reported.Where(InternS1.Engine.Torch.Hardware.CpuFeatures.Current.Flags.Contains).ToList(), Plain = plain, Worker = worker, Fixed = fixedRuns, Adaptive = adaptive,
-        };
+        return (fixedRuns, adaptive);
     }
 
     internal static FakeServerOptions ThroughputServer(RemoteBenchmarkOptions o) => new()

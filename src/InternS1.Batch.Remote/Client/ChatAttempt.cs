@@ -110,7 +110,13 @@ internal sealed class ChatAttempt(HttpClient http, RemoteOptions options, Remote
             await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token);
             await foreach (var item in SseParser.Create(stream).EnumerateAsync(timeout.Token))
             {
-                firstEvent ??= time.GetElapsedTime(started);
+                if (firstEvent is null)
+                {
+                    firstEvent = time.GetElapsedTime(started);
+                    // NOTE: counted from sending, not from the response headers: a server (or Kestrel, in the fake)
+                    // may hold the headers back until the first event, which would hide the queue.
+                    lease.FirstEvent(firstEvent.Value);
+                }
                 timeout.CancelAfter(options.StreamIdleTimeout);
                 if (item.Data.Trim() == "[DONE]")
                 {

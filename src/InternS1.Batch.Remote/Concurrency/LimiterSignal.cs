@@ -6,7 +6,7 @@ public enum LimiterSignal
     /// <summary>Completed cleanly: counts toward the window that grows the limit by 1.</summary>
     Clean,
 
-    /// <summary>503, 429 or a timeout: halves the limit (once per generation).</summary>
+    /// <summary>503, 429 or a timeout: takes 1 from the limit per refused request of a burst, at most halving it.</summary>
     Overload,
 
     /// <summary>Another failure: no change, but the clean window starts again.</summary>

@@ -32,6 +32,14 @@ internal sealed class EndpointLease : IDisposable
     /// <summary>The model to send.</summary>
     public string Model { get; }
 
+    /// <summary>The first streamed event arrived (the server admitted the request): tells the limiter how long
+    /// it waited. Ignored after <see cref="Complete"/>.</summary>
+    public void FirstEvent(TimeSpan timeToFirstEvent)
+    {
+        if (Volatile.Read(ref _done) == 0)
+            _pool.FirstEvent(this, timeToFirstEvent);
+    }
+
     public void Complete(AttemptOutcome outcome)
     {
         if (Interlocked.Exchange(ref _done, 1) == 0)

@@ -123,6 +123,20 @@ public sealed class EndpointPool
         }
     }
 
+    /// <summary>Tells a lease's limiter how long its request waited for the first streamed event.</summary>
+    internal void FirstEvent(EndpointLease lease, TimeSpan timeToFirstEvent)
+    {
+        lock (_gate)
+        {
+            var before = lease.Endpoint.Limiter.Limit;
+            lease.Endpoint.Limiter.FirstEvent(timeToFirstEvent);
+            if (lease.Endpoint.Limiter.Limit == before)
+                return;
+            Pulse();
+        }
+        Publish();
+    }
+
     /// <summary>Gives a lease's slot back with what the attempt did.</summary>
     internal void Complete(EndpointLease lease, AttemptOutcome outcome)
     {

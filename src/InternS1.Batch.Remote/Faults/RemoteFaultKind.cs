@@ -4,7 +4,7 @@ namespace InternS1.Batch.Remote.Faults;
 /// from scratch) and, when retries run out, surfaces as <see cref="RemoteTransientException"/>.</summary>
 public enum RemoteFaultKind
 {
-    /// <summary>HTTP 503 or 429: the server is overloaded (the limiter halves; <c>Retry-After</c> is honoured).</summary>
+    /// <summary>HTTP 503 or 429: the server is overloaded (the limiter shrinks; <c>Retry-After</c> is honoured).</summary>
     Overloaded,
     /// <summary>Another 5xx status (the endpoint's failure count grows).</summary>
     ServerError,

@@ -126,19 +126,31 @@ public class EndpointTests
     }
 
     [Fact]
-    public async Task Clean_completions_grow_the_limit_by_one_per_window_of_the_current_limit()
+    public async Task Requests_one_at_a_time_never_fill_the_limit_and_do_not_grow_it()
     {
+        // A first event after 50 ms each: none is 25 ms later than the fastest, so no window shows a queue either.
         await using var server = await FakeOpenAiServer.StartAsync(new FakeServerOptions { Slots = 16 });
+        server.Enqueue(Enumerable.Range(0, 3 * 8).Select(_ => (FakeBehavior)new FakeBehavior.SlowFirstToken(TimeSpan.FromMilliseconds(50))).ToArray());
         await using var remote = await RemoteHarness.StartAsync(server.BaseUrl);
 
-        for (var i = 0; i < 7; i++)
+        for (var i = 0; i < 3 * 8; i++)
             await remote.Client.CompleteAsync(Chat.Text(), CancellationToken.None);
         Assert.Equal(8, remote.Endpoint(server.Port).Limit);
-        await remote.Client.CompleteAsync(Chat.Text(), CancellationToken.None);
-        Assert.Equal(9, remote.Endpoint(server.Port).Limit);
-        for (var i = 0; i < 9; i++)
-            await remote.Client.CompleteAsync(Chat.Text(), CancellationToken.None);
-        Assert.Equal(10, remote.Metrics.Gauge("interns1.remote.concurrency_limit", $"127.0.0.1:{server.Port}"));
+        Assert.Equal(8, remote.Metrics.Gauge("interns1.remote.concurrency_limit", $"127.0.0.1:{server.Port}"));
+    }
+
+    [Fact]
+    public async Task Eight_requests_the_server_admits_at_once_grow_the_starting_limit_by_half_in_slow_start()
+    {
+        // 16 free slots and a first event after 100 ms: every request is admitted at once, none is 50 ms later than the fastest.
+        await using var server = await FakeOpenAiServer.StartAsync(new FakeServerOptions { Slots = 16 });
+        server.Enqueue(Enumerable.Range(0, 8).Select(_ => (FakeBehavior)new FakeBehavior.SlowFirstToken(TimeSpan.FromMilliseconds(100))).ToArray());
+        await using var remote = await RemoteHarness.StartAsync(server.BaseUrl);
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => remote.Client.CompleteAsync(Chat.Text(), CancellationToken.None)));
+
+        Assert.Equal(8 + 8 / 2, remote.Endpoint(server.Port).Limit);
+        Assert.Equal(12, remote.Metrics.Gauge("interns1.remote.concurrency_limit", $"127.0.0.1:{server.Port}"));
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public class FaultTests
     [Theory]
     [InlineData(503)]
     [InlineData(429)]
-    public async Task An_overload_status_is_retried_and_halves_the_limit(int status)
+    public async Task An_overload_status_is_retried_and_takes_one_from_the_limit(int status)
     {
         var (server, remote) = await Start();
         await using var _ = server;
@@ -34,7 +34,7 @@ public class FaultTests
 
         Assert.Equal(2, completion.Attempts);
         Assert.Equal(2, server.ChatRequests.Count);
-        Assert.Equal(4, remote.Endpoint(server.Port).Limit);
+        Assert.Equal(8 - 1, remote.Endpoint(server.Port).Limit);
         Assert.Equal(1, remote.Metrics.Count("interns1.remote.errors", $"127.0.0.1:{server.Port}", status.ToString()));
         Assert.Equal(1, remote.Metrics.Count("interns1.remote.retries", $"127.0.0.1:{server.Port}"));
     }
@@ -117,7 +117,7 @@ public class FaultTests
     }
 
     [Fact]
-    public async Task A_first_event_later_than_the_request_timeout_is_a_timeout_that_is_retried_and_halves_the_limit()
+    public async Task A_first_event_later_than_the_request_timeout_is_a_timeout_that_is_retried_and_takes_one_from_the_limit()
     {
         var (server, remote) = await Start(settings: new() { ["Remote:RequestTimeout"] = "00:00:00.300" });
         await using var _ = server;
@@ -127,7 +127,7 @@ public class FaultTests
         var completion = await remote.Client.CompleteAsync(Chat.Text(), CancellationToken.None);
 
         Assert.Equal(2, completion.Attempts);
-        Assert.Equal(4, remote.Endpoint(server.Port).Limit);
+        Assert.Equal(8 - 1, remote.Endpoint(server.Port).Limit);
         Assert.Equal(1, remote.Metrics.Count("interns1.remote.errors", $"127.0.0.1:{server.Port}", "timeout"));
     }
 

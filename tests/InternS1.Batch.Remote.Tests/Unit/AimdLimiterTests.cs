@@ -2,9 +2,11 @@ using InternS1.Batch.Remote.Concurrency;
 
 namespace InternS1.Batch.Remote.Tests.Unit;
 
+/// <summary>The limiter's bookkeeping: slots, windows, bursts of overloads, the caps. The queue signal from the
+/// time to first event is in <see cref="AimdLimiterQueueTests"/>.</summary>
 public class AimdLimiterTests
 {
-    private static List<long> Acquire(AimdLimiter limiter, int n)
+    internal static List<long> Acquire(AimdLimiter limiter, int n)
     {
         var epochs = new List<long>();
         for (var i = 0; i < n; i++)
@@ -32,7 +34,7 @@ public class AimdLimiterTests
     }
 
     [Fact]
-    public void A_window_of_clean_completions_as_long_as_the_limit_grows_it_by_one()
+    public void Without_first_events_a_window_of_clean_completions_as_long_as_the_limit_grows_it_by_one()
     {
         var limiter = new AimdLimiter(256);
         var epochs = Acquire(limiter, 8);
@@ -52,20 +54,50 @@ public class AimdLimiterTests
     }
 
     [Fact]
-    public void A_burst_of_overloads_sent_under_the_same_limit_halves_it_once()
+    public void A_window_in_which_the_limit_was_never_filled_does_not_grow_it()
+    {
+        var limiter = new AimdLimiter(256);
+        for (var i = 0; i < 3 * 8; i++)
+        {
+            var epoch = Acquire(limiter, 1)[0];
+            limiter.FirstEvent(TimeSpan.FromMilliseconds(10));
+            limiter.Release(LimiterSignal.Clean, epoch);
+        }
+        Assert.Equal(8, limiter.Limit);
+        Assert.True(limiter.SlowStart);
+    }
+
+    [Fact]
+    public void A_burst_of_overloads_sent_under_the_same_limit_takes_one_each_and_at_most_halves_it()
     {
         var limiter = new AimdLimiter(256);
         var epochs = Acquire(limiter, 8);
-        for (var i = 0; i < 4; i++)
+        for (var i = 0; i < 3; i++)
             limiter.Release(LimiterSignal.Overload, epochs[i]);
-        Assert.Equal(4, limiter.Limit);
+        Assert.Equal(5, limiter.Limit); // 8 - 3
+        Assert.False(limiter.SlowStart);
+        for (var i = 3; i < 6; i++)
+            limiter.Release(LimiterSignal.Overload, epochs[i]);
+        Assert.Equal(4, limiter.Limit); // 8 - 6 = 2, but the burst stops at 8 / 2
 
-        // A request sent after the decrease carries the new generation: its overload halves again.
-        for (var i = 4; i < 8; i++)
+        // A request sent after the first refusal carries the new generation: its overload starts a new burst.
+        for (var i = 6; i < 8; i++)
             limiter.Release(LimiterSignal.None, epochs[i]);
         var later = Acquire(limiter, 1);
         limiter.Release(LimiterSignal.Overload, later[0]);
-        Assert.Equal(2, limiter.Limit);
+        Assert.Equal(3, limiter.Limit);
+    }
+
+    [Fact]
+    public void An_overload_of_a_request_older_than_the_last_burst_is_ignored()
+    {
+        var limiter = new AimdLimiter(256);
+        var old = Acquire(limiter, 2);
+        limiter.Release(LimiterSignal.Overload, old[0]); // burst of generation 0: 8 -> 7
+        var second = Acquire(limiter, 1);
+        limiter.Release(LimiterSignal.Overload, second[0]); // burst of generation 1: 7 -> 6
+        limiter.Release(LimiterSignal.Overload, old[1]); // generation 0 again: nothing
+        Assert.Equal(6, limiter.Limit);
     }
 
     [Fact]
@@ -119,12 +151,16 @@ public class AimdLimiterTests
     }
 
     [Fact]
-    public void Reset_returns_to_the_starting_limit_and_drops_the_server_ceiling()
+    public void Reset_returns_to_the_starting_limit_in_slow_start_and_drops_the_server_ceiling_and_the_fastest_first_event()
     {
         var limiter = new AimdLimiter(256);
+        limiter.FirstEvent(TimeSpan.FromMilliseconds(10));
         limiter.SetServerCeiling(2);
+        Assert.False(limiter.SlowStart);
         limiter.Reset();
         Assert.Equal(8, limiter.Limit);
         Assert.Null(limiter.ServerCeiling);
+        Assert.True(limiter.SlowStart);
+        Assert.Null(limiter.FastestFirstEvent);
     }
 }

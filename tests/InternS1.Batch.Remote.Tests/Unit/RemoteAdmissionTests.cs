@@ -29,12 +29,12 @@ public class RemoteAdmissionTests
         pool.MarkUp(endpoints[1], FlavorDialect.For(RemoteFlavor.Vllm), "m", "test");
         Assert.Equal(16 + 3, admission.Limit);
 
-        // One overload on the first endpoint halves its limit: 4 + 8 + 3.
+        // One overload on the first endpoint takes one from its limit: 7 + 8 + 3.
         var lease = await pool.AcquireAsync(CancellationToken.None);
         pool.Complete(lease, AttemptOutcome.Overloaded(null));
-        Assert.Equal(4 + 8 + 3, admission.Limit);
+        Assert.Equal(7 + 8 + 3, admission.Limit);
         pool.MarkDown(endpoints[1], "gone");
-        Assert.Equal(4 + 3, admission.Limit);
+        Assert.Equal(7 + 3, admission.Limit);
     }
 
     [Fact]

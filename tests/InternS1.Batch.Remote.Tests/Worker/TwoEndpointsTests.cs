@@ -35,7 +35,7 @@ public class TwoEndpointsTests
         var failingLabel = $"127.0.0.1:{failing.Port}";
         var metrics = await worker.MetricsAsync();
         double? Sample(string name, string endpoint) => PrometheusSamples.Value(metrics, name, "endpoint", endpoint);
-        // Both start at the initial limit of 8; each refused generation halves the failing one (8 -> 4 -> 2 -> 1).
+        // Both start at the initial limit of 8; each 503 takes one from the failing one (a burst at most halves it).
         Assert.True(Sample("interns1_remote_concurrency_limit", failingLabel) < 8, "failing limit: " + metrics);
         Assert.True(Sample("interns1_remote_concurrency_limit", goodLabel) >= 8, "good limit: " + metrics);
         Assert.True(Sample("interns1_remote_errors_total", failingLabel) >= 1, "failing errors: " + metrics);
