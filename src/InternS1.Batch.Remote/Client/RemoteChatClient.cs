@@ -15,7 +15,8 @@ namespace InternS1.Batch.Remote.Client;
 /// one up with the most free capacity), streams the completion and reports back to the endpoint's
 /// limiter and health. Transient faults are retried with jittered exponential backoff (Polly), each
 /// retry a fresh request on whichever endpoint is best then; a server's <c>Retry-After</c> keeps that
-/// endpoint idle until it passes. Waiting while every endpoint is down uses up no retry.
+/// endpoint idle until it passes or until one of its requests in flight completes cleanly (a freed slot). Waiting
+/// while every endpoint is down uses up no retry.
 /// </summary>
 /// <remarks>
 /// A retry after tokens have streamed is safe: nothing of a failed attempt leaves the client (its partial

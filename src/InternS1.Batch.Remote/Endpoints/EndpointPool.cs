@@ -9,7 +9,8 @@ namespace InternS1.Batch.Remote.Endpoints;
 
 /// <summary>
 /// The configured endpoints, their health and limiters, and the balancer over them: a request goes to the
-/// endpoint that is up, not cooling down after a <c>Retry-After</c>, and has the most free capacity (ties
+/// endpoint that is up, not cooling down after a <c>Retry-After</c> (until it passes or one of the endpoint's requests
+/// completes cleanly), and has the most free capacity (ties
 /// rotate). When no endpoint can take a request the caller waits; waiting while every endpoint is down
 /// costs no retry. <see cref="Capacity"/>, <see cref="CapacityChanged"/> and
 /// <see cref="AllEndpointsDownChanged"/> are what the worker sizes and pauses its intake by.
@@ -151,6 +152,15 @@ public sealed class EndpointPool
                 var until = _time.GetUtcNow() + retryAfter;
                 if (until > e.CoolDownUntil)
                     e.CoolDownUntil = until;
+            }
+            else if (outcome.Signal == LimiterSignal.Clean && e.CoolDownUntil > _time.GetUtcNow())
+            {
+                // NOTE: a request of this endpoint that completes cleanly after a Retry-After has freed a slot on the
+                // server: the pause ends here and the limiter (already lowered by the refusal) bounds what is sent.
+                // Waiting out the whole Retry-After left a batching server idle for most of it after each 503 burst
+                // (bench remote, capacity change). A server that is really unavailable completes nothing, so it keeps
+                // its pause.
+                e.CoolDownUntil = _time.GetUtcNow();
             }
             if (e.State == EndpointState.Up)
             {

@@ -56,6 +56,30 @@ public class FaultTests
     }
 
     [Fact]
+    public async Task A_request_in_flight_that_completes_ends_the_retry_after_pause_of_its_endpoint()
+    {
+        var (server, remote) = await Start(new FakeServerOptions { Slots = 4 });
+        await using var _ = server;
+        await using var __ = remote;
+        server.Enqueue(new FakeBehavior.SlowFirstToken(TimeSpan.FromSeconds(1)), new FakeBehavior.Status(503, "busy", RetryAfterSeconds: 6));
+
+        var slow = remote.Client.CompleteAsync(Chat.Text(), CancellationToken.None);
+        await Chat.Eventually(() => server.ChatRequests.Count == 1, TimeSpan.FromSeconds(10), "the slow request reaches the server");
+        var refused = remote.Client.CompleteAsync(Chat.Text(), CancellationToken.None);
+        await Chat.Eventually(() => server.ChatRequests.Count == 2, TimeSpan.FromSeconds(10), "the second request is refused");
+        var later = remote.Client.CompleteAsync(Chat.Text(), CancellationToken.None);
+        await Task.WhenAll(slow, refused, later);
+
+        // The slow request completed about 1 s in; the 6 s Retry-After ended with it (before: nothing until 6 s).
+        var requests = server.ChatRequests;
+        var firstAfterRefusal = requests.Skip(2).Min(r => r.ReceivedAt) - requests[1].ReceivedAt;
+        Assert.True(firstAfterRefusal < TimeSpan.FromSeconds(4.5),
+            $"the next request came {firstAfterRefusal.TotalMilliseconds} ms after a Retry-After of 6 s, though a request completed after about 1 s");
+        Assert.Equal(2, (await refused).Attempts);
+        Assert.Equal(4, requests.Count);
+    }
+
+    [Fact]
     public async Task A_server_error_is_retried_without_changing_the_limit()
     {
         var (server, remote) = await Start();
