@@ -11,10 +11,10 @@ public sealed record BatchingBenchmarkOptions
     /// <summary>Compute dtype; null (default) = auto, as the worker resolves it.</summary>
     public ComputeDtype? Dtype { get; init; }
 
-    /// <summary>Torch intra-op threads; null = all processors. Default 1: on a shared machine, threads
-    /// that wait for each other at every kernel's barrier make step times jump tenfold, and the
-    /// comparisons are ratios within one run.</summary>
-    public int? Threads { get; init; } = 1;
+    /// <summary>Torch intra-op threads; null (default) = all processors, as the worker runs. NOTE: on a shared machine,
+    /// threads that wait for each other at every kernel's barrier can make step times jump tenfold; 1 is steadier
+    /// there, and the comparisons are ratios within one run either way.</summary>
+    public int? Threads { get; init; }
 
     /// <summary>Each run is repeated up to this many times and the best kept (shared machines are noisy)...</summary>
     public int Repeats { get; init; } = 3;

@@ -29,7 +29,7 @@ public static class BatchingBenchCommand
         var dtype = new Option<string>("--dtype") { Description = "Compute dtype: auto (as the worker resolves it), float32 or bfloat16", DefaultValueFactory = _ => "auto" };
         var threads = new Option<int>("--threads")
         {
-            Description = "Torch CPU threads, 0 = all processors (default 1: steadier step times on a shared machine)", DefaultValueFactory = _ => 1,
+            Description = "Torch CPU threads (default 0 = all processors, as the worker runs; 1 gives steadier step times on a shared machine)", DefaultValueFactory = _ => 0,
         };
         var defaultHeap = new Option<bool>("--default-heap")
         {
