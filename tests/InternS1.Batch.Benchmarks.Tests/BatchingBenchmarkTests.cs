@@ -15,7 +15,8 @@ public sealed class BatchingBenchmarkTests : IDisposable
 
     private static readonly BatchingBenchmarkOptions Toy = new()
     {
-        Dtype = ComputeDtype.BFloat16, Repeats = 1, KeepFreedMemory = false, IncludeLarge = false, MaxNumBatchedTokens = 48,
+        // NOTE: one thread, as before the benchmark's default became all processors: the suite runs assemblies side by side.
+        Dtype = ComputeDtype.BFloat16, Threads = 1, Repeats = 1, KeepFreedMemory = false, IncludeLarge = false, MaxNumBatchedTokens = 48,
         ConcurrentJobs = 4, SequentialJobs = 2, PromptMinTokens = 5, PromptMaxTokens = 9, OutputTokens = 3,
         MixedJobs = 6, StaticBatchSize = 3, MixedOutputMinTokens = 2, MixedOutputMaxTokens = 6,
         PrefixJobs = 5, InstructionTokens = 40, SuffixMinTokens = 3, SuffixMaxTokens = 6, PrefixOutputTokens = 2,
