@@ -19,7 +19,8 @@ public static class LmHeadProjection
     /// <summary>Rows up to which W · hiddenᵀ is used instead of chunks.</summary>
     public const long ThinRows = 8;
 
-    // NOTE: measured on a 2-core AMD EPYC (AVX2, MKL sgemm in libtorch 2.10, float32), V = 153,216, best of 7 alternated:
+    // NOTE: measured on a 2-core AMD EPYC (AVX2, MKL sgemm in libtorch 2.10, float32), V = 153,216, best of 7 alternated
+    // runs on a shared machine (the ranking held in every run; the absolute times vary with load):
     // H = 768, 64 rows: linear 300 ms, linear per 2 MiB chunk 193 ms, W_c · hiddenᵀ per 2 MiB chunk 143 ms; 16 rows: 162 /
     // 116 / 74 ms; H = 64, 64 rows: 45 / 36 / 27 ms. 4 rows, H = 768: linear 150 ms, W · hiddenᵀ 30 ms.
 
