@@ -67,8 +67,9 @@ public sealed class Qwen3MoeSparseMoeBlock : nn.Module<Tensor, Tensor>
     /// <summary>[T, hidden] -> [T, hidden].</summary>
     public override Tensor forward(Tensor x)
     {
-        using var scope = NewDisposeScope();
         var tokens = x.shape[0];
+        if (tokens == 0) return torch.zeros_like(x);
+        using var scope = NewDisposeScope();
         // 1. router logits and float32 softmax                          [T, E]
         var probs = nn.functional.softmax(gate.forward(x).to(ScalarType.Float32), -1);
         // 2. top-k experts per token                                      [T, k]
