@@ -144,24 +144,29 @@ public class ModelingTests
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void Grouped_moe_block_equals_a_naive_per_token_loop(bool normTopkProb)
+    [InlineData(true, 10, true)]     // 20 pairs over 4 experts: all experts at once, rows padded
+    [InlineData(false, 10, true)]
+    [InlineData(true, 200, false)]   // 100 rows per expert on average: each expert on its own rows
+    [InlineData(false, 200, false)]
+    public void Moe_block_equals_a_naive_per_token_loop_on_both_paths(bool normTopkProb, int tokens, bool batched)
     {
         var config = Config() with { ModelType = "qwen3_moe", NumExperts = 4, NumExpertsPerTok = 2, MoeIntermediateSize = 6, NormTopkProb = normTopkProb };
         using var block = new Qwen3MoeSparseMoeBlock(config, ScalarType.Float32);
+        // NOTE: randomizing the experts' parameters writes the block's stacked weights (they are views), which the batched path reads
         Params.Randomize(block, 3, scale: 0.5);
         using var g = new Generator(4);
-        using var x = randn(10, 8, generator: g);
+        using var x = randn(tokens, 8, generator: g);
         var grouped = block.forward(x).data<float>().ToArray();
 
         // naive: token by token, expert by expert
         var naive = new List<float>();
-        for (var t = 0; t < 10; t++)
+        var rowsPerExpert = new int[4];
+        for (var t = 0; t < tokens; t++)
         {
             using var xt = x.narrow(0, t, 1);
             var probs = softmax(block.gate.forward(xt), -1).data<float>().ToArray();
             var chosen = probs.Select((p, e) => (p, e)).OrderByDescending(z => z.p).Take(2).ToArray();
+            foreach (var (_, e) in chosen) rowsPerExpert[e]++;
             var total = normTopkProb ? chosen.Sum(z => z.p) : 1f;
             var acc = zeros(1, 8);
             foreach (var (p, e) in chosen)
@@ -172,6 +177,19 @@ public class ModelingTests
             }
             naive.AddRange(acc.data<float>().ToArray());
         }
+        Assert.Equal(batched, block.UsesBatchedPath(tokens, rowsPerExpert.Max()));
         for (var i = 0; i < naive.Count; i++) Assert.Equal(naive[i], grouped[i], 1e-5);
+    }
+
+    [Fact]
+    public void The_batched_moe_path_is_taken_only_for_decode_sized_batches_that_keep_most_experts_busy()
+    {
+        // 32 experts, 4 per token: padding every expert to one row would be 8x the real rows
+        var config = Config() with { ModelType = "qwen3_moe", NumExperts = 32, NumExpertsPerTok = 4, MoeIntermediateSize = 6 };
+        using var block = new Qwen3MoeSparseMoeBlock(config, ScalarType.Float32);
+        Assert.False(block.UsesBatchedPath(tokens: 1, largestCount: 1));
+        Assert.True(block.UsesBatchedPath(tokens: 64, largestCount: 16));     // 256 pairs, padded to 512 rows
+        Assert.False(block.UsesBatchedPath(tokens: 64, largestCount: 64));    // all on one expert: 8x
+        Assert.False(block.UsesBatchedPath(tokens: 512, largestCount: 70));   // 64 rows per expert on average: prefill
     }
 }

@@ -47,6 +47,14 @@ public class SamplerTests
     }
 
     [Fact]
+    public void A_greedy_row_with_a_tied_largest_logit_takes_the_first_of_the_tied_ids()
+    {
+        using var logits = tensor(new float[,] { { 1f, 5f, 2f, 5f }, { 7f, 0f, 7f, 7f }, { 0f, 0f, 0f, 3f } });
+        var greedy = new SamplingParams { Temperature = 0 };
+        Assert.Equal([1, 0, 3], Sampler.Sample(logits, [greedy, greedy, greedy], [0, 0, 0]));
+    }
+
+    [Fact]
     public void Top_k_keeps_the_k_most_likely_tokens()
     {
         var p = new SamplingParams { Temperature = 1, TopK = 2, TopP = 1, Seed = 3 };

@@ -50,5 +50,5 @@ public sealed class InternS1ForConditionalGeneration : nn.Module, ICausalLanguag
     public Tensor Forward(Tensor inputsEmbeds, AttentionBatch batch) => LanguageModel.forward(inputsEmbeds, batch);
 
     public Tensor ComputeLogits(Tensor hidden) =>
-        lm_head is null ? nn.functional.linear(hidden, LanguageModel.embed_tokens.weight) : lm_head.forward(hidden);
+        LmHeadProjection.Project(hidden, lm_head?.weight ?? LanguageModel.embed_tokens.weight!);
 }

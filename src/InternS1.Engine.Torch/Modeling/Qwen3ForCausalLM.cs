@@ -29,5 +29,5 @@ public sealed class Qwen3ForCausalLM : nn.Module, ICausalLanguageModel
     public Tensor Forward(Tensor inputsEmbeds, AttentionBatch batch) => model.forward(inputsEmbeds, batch);
 
     public Tensor ComputeLogits(Tensor hidden) =>
-        lm_head is null ? nn.functional.linear(hidden, model.embed_tokens.weight) : lm_head.forward(hidden);
+        LmHeadProjection.Project(hidden, lm_head?.weight ?? model.embed_tokens.weight!);
 }

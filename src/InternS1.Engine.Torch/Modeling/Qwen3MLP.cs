@@ -19,6 +19,16 @@ public sealed class Qwen3MLP : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>An expert over existing weight storage (views into its MoE block's stacked expert weights):
+    /// gate and up [intermediate, hidden], down [hidden, intermediate].</summary>
+    internal Qwen3MLP(Tensor gateWeight, Tensor upWeight, Tensor downWeight) : base(nameof(Qwen3MLP))
+    {
+        gate_proj = nn.Linear(new Parameter(gateWeight, requires_grad: false), null);
+        up_proj = nn.Linear(new Parameter(upWeight, requires_grad: false), null);
+        down_proj = nn.Linear(new Parameter(downWeight, requires_grad: false), null);
+        RegisterComponents();
+    }
+
     /// <summary>[N, hidden] -> [N, hidden].</summary>
     public override Tensor forward(Tensor x)
     {
