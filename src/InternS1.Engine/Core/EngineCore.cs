@@ -108,7 +108,9 @@ public sealed partial class EngineCore
         var updates = _constraints.Advance(Scheduler.Update(schedule, output), FailConstraint);
         var finished = _outputs.Process(updates, StopOnString, deltas);
         foreach (var result in finished) _constraints.Remove(result.RequestId);
-        RecordMasks(maskedRows, fillTime + output.MaskTime, System.Diagnostics.Stopwatch.GetElapsedTime(start));
+        var stepTime = System.Diagnostics.Stopwatch.GetElapsedTime(start);
+        RecordMasks(maskedRows, fillTime + output.MaskTime, stepTime);
+        if (_logger.IsEnabled(LogLevel.Debug)) LogStepDebug(schedule, finished.Count, stepTime);
         return Record(schedule, finished);
     }
 
@@ -173,6 +175,20 @@ public sealed partial class EngineCore
         _metrics?.RecordStep(schedule);
         return finished;
     }
+
+    /// <summary>The step's timeline line (Debug; e.g. <c>--Logging:LogLevel:InternS1.Engine=Debug</c>): a decode is a
+    /// sequence with output scheduled for one token, every other scheduled token is prefill (or recomputation).</summary>
+    private void LogStepDebug(SchedulerOutput schedule, int numFinished, TimeSpan stepTime)
+    {
+        var decodes = 0;
+        foreach (var r in schedule.Requests)
+            if (r.OutputIndex > 0 && r.TokenIds.Count == 1) decodes++;
+        LogStep(schedule.StepId, schedule.Requests.Count, decodes, schedule.TotalScheduledTokens - decodes, Scheduler.NumWaiting,
+            numFinished, stepTime.TotalMilliseconds);
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Engine step {StepId}: {NumSequences} sequences, {NumDecodes} decodes + {NumPrefillTokens} prefill tokens, {NumWaiting} waiting, {NumFinished} finished, {Milliseconds:F1} ms")]
+    private partial void LogStep(long stepId, int numSequences, int numDecodes, int numPrefillTokens, int numWaiting, int numFinished, double milliseconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "KV cache: {NumBlocks} blocks x {BlockSize} tokens = {KvBytes} bytes ({KvBytesPerToken} per token); longest sequence {MaxSequenceLength} tokens")]
     private partial void LogKvCache(int numBlocks, int blockSize, long kvBytes, long kvBytesPerToken, int maxSequenceLength);

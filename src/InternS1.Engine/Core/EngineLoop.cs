@@ -17,7 +17,12 @@ public sealed partial class EngineLoop : IGenerationEngine, IDisposable, IAsyncD
     private readonly EngineCore _core;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly Channel<Command> _commands = Channel.CreateUnbounded<Command>(new UnboundedChannelOptions { SingleReader = true });
+    // NOTE: synchronous continuations, so a submit wakes the idle engine thread (blocked on WaitToReadAsync) on the
+    // submitting thread; with the default the wake-up is a thread-pool work item, queued behind whatever the pool is
+    // doing (a worker that received a burst of jobs is preparing the rest of them), and the engine idled until the
+    // pool drained: a burst of 64 jobs reached the first step only after the last one was prepared.
+    private readonly Channel<Command> _commands = Channel.CreateUnbounded<Command>(
+        new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
     private readonly Dictionary<string, Pending> _pending = new(StringComparer.Ordinal);
     private readonly List<EngineDelta> _stepDeltas = [];
     private int _numStreamed;

@@ -134,6 +134,35 @@ public class EngineCompositionTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
     }
 
+    [Fact]
+    public async Task By_default_the_worker_warms_up_job_preparation_before_it_reports_ready_and_sends_nothing_to_the_engine()
+    {
+        var runner = new InstantRunner(Answer, Eos);
+        using var host = Build(new GatedFactory(TinyPromptFolder.Directory, runner, open: true));
+        var engine = host.Services.GetRequiredService<LocalEngineHost>();
+
+        await host.StartAsync();
+        var warmedUpBeforeReady = engine.WarmUpTime is not null && engine.Ready.IsCompletedSuccessfully;
+        await host.StopAsync();
+
+        Assert.True(warmedUpBeforeReady, "the sample job was prepared while the host started");
+        Assert.Empty(runner.PromptLengths);
+        Assert.Equal(0, host.Services.GetRequiredService<EngineLoop>().Core.NumSteps);
+    }
+
+    [Fact]
+    public async Task With_Engine_WarmUp_false_nothing_is_prepared_at_start()
+    {
+        using var host = Build(new GatedFactory(TinyPromptFolder.Directory, new InstantRunner(Answer, Eos), open: true),
+            new Dictionary<string, string?> { ["Engine:WarmUp"] = "false" });
+
+        await host.StartAsync();
+        var warmUp = host.Services.GetRequiredService<LocalEngineHost>().WarmUpTime;
+        await host.StopAsync();
+
+        Assert.Null(warmUp);
+    }
+
     [Theory]
     [InlineData(null, null, 7, 7)]
     [InlineData("3", "20", 3, 20)]
