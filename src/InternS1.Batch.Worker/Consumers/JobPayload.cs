@@ -14,6 +14,10 @@ public static class JobPayload
 
     public static string Serialize(SubmitPromptJob job) => JsonSerializer.Serialize(job, Options);
 
+    /// <summary>The same JSON as <see cref="Serialize"/>, as UTF-8 (what <see cref="Validation.JobContentHash.ComputeFromPayload"/>
+    /// reads, so a delivery serializes its job once for the stored payload and the content hash).</summary>
+    public static byte[] SerializeToUtf8Bytes(SubmitPromptJob job) => JsonSerializer.SerializeToUtf8Bytes(job, Options);
+
     /// <summary>Reads a job back; throws <see cref="JsonException"/> naming the path of a bad field.</summary>
     public static SubmitPromptJob Deserialize(string json)
         => JsonSerializer.Deserialize<SubmitPromptJob>(json, Options) ?? throw new JsonException("the job is null");

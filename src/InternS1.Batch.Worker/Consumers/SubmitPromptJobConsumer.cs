@@ -77,8 +77,9 @@ public sealed class SubmitPromptJobConsumer(
     {
         var job = context.Message;
         var started = Stopwatch.StartNew();
-        var payload = JobPayload.Serialize(job);
-        var hash = JobContentHash.Compute(job);
+        var json = JobPayload.SerializeToUtf8Bytes(job);
+        var payload = System.Text.Encoding.UTF8.GetString(json);
+        var hash = JobContentHash.ComputeFromPayload(json);
         var endings = new JobEndings(context, writer, metrics, time, options.Value, logger, payload, hash, started);
         using var inFlight = metrics.InFlight();
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using InternS1.Batch.Contracts.Jobs;
 
@@ -31,59 +30,63 @@ public static class JobContentHash
     public static string Compute(SubmitPromptJob job)
     {
         ArgumentNullException.ThrowIfNull(job);
-        var node = JsonSerializer.SerializeToNode(job, Options)!.AsObject();
-        var content = new JsonObject();
-        foreach (var field in Fields)
-            if (node[field] is { } value)
-                content[field] = value.DeepClone();
+        return ComputeFromPayload(JsonSerializer.SerializeToUtf8Bytes(job, Options));
+    }
+
+    /// <summary>The hash of the job whose JSON, as <see cref="Consumers.JobPayload"/> writes it (the contract serialized with
+    /// null fields left out), is <paramref name="payloadUtf8"/>: the same hash as <see cref="Compute"/> of that job, without
+    /// serializing it again (the consumer stores that text anyway).</summary>
+    public static string ComputeFromPayload(ReadOnlyMemory<byte> payloadUtf8)
+    {
+        // NOTE: read-only JSON elements instead of a mutable node tree (no copy of each hashed field); the canonical
+        // text is the same byte for byte (the same number and string rules), which the hand-computed digests of the tests pin.
+        using var document = JsonDocument.Parse(payloadUtf8);
+        var root = document.RootElement;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using (var stream = new HashStream(hash))
         using (var writer = new Utf8JsonWriter(stream))
-            WriteCanonical(writer, content);
+        {
+            writer.WriteStartObject();
+            foreach (var field in Fields) // already in ordinal order
+            {
+                if (!root.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
+                    continue;
+                writer.WritePropertyName(field);
+                WriteCanonical(writer, value);
+            }
+            writer.WriteEndObject();
+        }
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
-    private static void WriteCanonical(Utf8JsonWriter writer, JsonNode? node)
+    private static void WriteCanonical(Utf8JsonWriter writer, JsonElement element)
     {
-        switch (node)
+        switch (element.ValueKind)
         {
-            case null:
-                writer.WriteNullValue();
-                break;
-            case JsonObject o:
+            case JsonValueKind.Object:
                 writer.WriteStartObject();
-                foreach (var (key, value) in o.OrderBy(p => p.Key, StringComparer.Ordinal))
+                foreach (var property in element.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal))
                 {
-                    writer.WritePropertyName(key);
-                    WriteCanonical(writer, value);
+                    writer.WritePropertyName(property.Name);
+                    WriteCanonical(writer, property.Value);
                 }
                 writer.WriteEndObject();
                 break;
-            case JsonArray a:
+            case JsonValueKind.Array:
                 writer.WriteStartArray();
-                foreach (var item in a) WriteCanonical(writer, item);
+                foreach (var item in element.EnumerateArray()) WriteCanonical(writer, item);
                 writer.WriteEndArray();
                 break;
-            case JsonValue v:
-                WriteValue(writer, v);
-                break;
-        }
-    }
-
-    private static void WriteValue(Utf8JsonWriter writer, JsonValue value)
-    {
-        switch (value.GetValueKind())
-        {
             case JsonValueKind.String:
-                writer.WriteStringValue(value.GetValue<string>());
+                writer.WriteStringValue(element.GetString());
                 break;
             case JsonValueKind.True or JsonValueKind.False:
-                writer.WriteBooleanValue(value.GetValue<bool>());
+                writer.WriteBooleanValue(element.GetBoolean());
                 break;
             case JsonValueKind.Number:
-                if (value.TryGetValue<long>(out var integer)) writer.WriteNumberValue(integer);
-                else if (value.TryGetValue<decimal>(out var d) && d == decimal.Truncate(d) && d is >= long.MinValue and <= long.MaxValue) writer.WriteNumberValue((long)d);
-                else writer.WriteRawValue(value.GetValue<double>().ToString("R", CultureInfo.InvariantCulture));
+                if (element.TryGetInt64(out var integer)) writer.WriteNumberValue(integer);
+                else if (element.TryGetDecimal(out var d) && d == decimal.Truncate(d) && d is >= long.MinValue and <= long.MaxValue) writer.WriteNumberValue((long)d);
+                else writer.WriteRawValue(element.GetDouble().ToString("R", CultureInfo.InvariantCulture));
                 break;
             default:
                 writer.WriteNullValue();

@@ -36,6 +36,21 @@ public class JobContentHashTests
     public void Another_dataset_custom_id_or_content_gives_another_hash(string json)
         => Assert.NotEqual("4beee5e3d880a52e1aff99033a45c7baaf47c6a44a8caf6e7273a84da51e521b", Hash(json));
 
+    [Theory]
+    [InlineData("""{"job_id":"j1","dataset":"d","custom_id":"c","messages":[{"role":"user","content":"hi"}],"priority":5,"metadata":{"m":1}}""",
+        "4beee5e3d880a52e1aff99033a45c7baaf47c6a44a8caf6e7273a84da51e521b")]
+    [InlineData("""{"sampling":{"temperature":0.70,"seed":9007199254740993},"enable_thinking":false,"chat_template_kwargs":{"b":[1.50,"x"],"a":1.0},"messages":[{"content":[{"type":"text","text":"café"}],"role":"user"}],"custom_id":"c","dataset":"d","job_id":"other"}""",
+        "01636c77e5c79b8f2eae6093985bcaa34c960db86a7117e99671938d8cee4831")]
+    public void The_hash_of_the_stored_payload_text_is_the_hash_of_the_job(string json, string expected)
+    {
+        // The consumer serializes a delivery once: the UTF-8 text it stores is the one it hashes.
+        var job = JobPayload.Deserialize(json);
+        var utf8 = JobPayload.SerializeToUtf8Bytes(job);
+
+        Assert.Equal(JobPayload.Serialize(job), System.Text.Encoding.UTF8.GetString(utf8));
+        Assert.Equal(expected, JobContentHash.ComputeFromPayload(utf8));
+    }
+
     [Fact]
     public void The_hashed_fields_are_the_documented_ones()
         => Assert.Equal(["chat_template_kwargs", "custom_id", "dataset", "enable_thinking", "messages", "response_format", "sampling", "tools"],
