@@ -85,8 +85,9 @@ public sealed class Qwen3MoeSparseMoeBlock : nn.Module<Tensor, Tensor>
         var counts = flatExperts.bincount(null, _numExperts).cpu().data<long>().ToArray();
         // 5. the experts' weighted outputs, index_add-ed into a float32 output
         // NOTE: float32 accumulation (HF adds in the model dtype): more exact, and CPU index_add is slow in bfloat16.
-        var expertOut = UsesBatchedPath(tokens, counts.Max())
-            ? Batched(x, sortedExperts, tokenOfPair, counts)
+        var largest = counts.Max();
+        var expertOut = UsesBatchedPath(tokens, largest)
+            ? Batched(x, sortedExperts, tokenOfPair, counts, largest)
             : Grouped(x, tokenOfPair, counts);                                          // [T*k, hidden], pair order
         var output = torch.zeros(x.shape, ScalarType.Float32, x.device)
             .index_add_(0, tokenOfPair, expertOut.to(ScalarType.Float32) * weightOfPair, 1);
@@ -108,10 +109,11 @@ public sealed class Qwen3MoeSparseMoeBlock : nn.Module<Tensor, Tensor>
         return outputs.Count == 1 ? outputs[0] : torch.cat(outputs, 0);
     }
 
-    /// <summary>All experts at once over their rows padded to the largest count: [T*k, hidden] in pair order.</summary>
-    private Tensor Batched(Tensor x, Tensor sortedExperts, Tensor tokenOfPair, long[] counts)
+    /// <summary>All experts at once over their rows padded to the largest count (<paramref name="rows"/>): [T*k, hidden]
+    /// in pair order.</summary>
+    private Tensor Batched(Tensor x, Tensor sortedExperts, Tensor tokenOfPair, long[] counts, long rows)
     {
-        long e = _numExperts, i = _intermediate, hidden = x.shape[1], rows = counts.Max(), pairs = tokenOfPair.shape[0];
+        long e = _numExperts, i = _intermediate, hidden = x.shape[1], pairs = tokenOfPair.shape[0];
         // the pair's row in [E * rows]: its expert's block, then its rank among that expert's pairs
         var starts = new long[counts.Length];
         for (var k = 1; k < counts.Length; k++) starts[k] = starts[k - 1] + counts[k - 1];
