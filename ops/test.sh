@@ -42,5 +42,11 @@ set -e
 # vstest (normal verbosity) prints per test assembly: "Total tests: N" then "Passed: N", "Failed: N", "Skipped: N".
 awk '/^ +Passed: [0-9]+/ { p += $2 } /^ +Failed: [0-9]+/ { f += $2 } /^ +Skipped: [0-9]+/ { s += $2 }
      END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+# The names of the failed tests, again at the end (CI keeps only the tail of the output).
+failed='^ +Failed [A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+.* \[[^]]+\]$'
+if grep -qE "$failed" "$log"; then
+  echo "[test] failed tests:"
+  grep -E "$failed" "$log" | sed 's/^ */  /' | sort -u
+fi
 rm -f "$log"
 exit "$rc"

@@ -7,14 +7,31 @@ namespace InternS1.Batch.Tests.Infrastructure;
 /// <summary>Reads a Prometheus text exposition (the worker's <c>/metrics</c>) for tests.</summary>
 public static class MetricsScrape
 {
-    /// <summary>A TCP port free on loopback right now.</summary>
+    // Ports handed out below Linux's ephemeral range (32768-60999 by default): a port the OS picked with bind(0) and
+    // released can be taken by any outgoing connection (Npgsql, RabbitMQ, HTTP clients of the parallel tests) in the
+    // seconds before a worker host binds it, which is how a metrics-port test once failed. Each test process walks
+    // its own stretch of 20000-32767 (offset by its pid) and skips ports that do not bind right now.
+    private const int FirstPort = 20000, PortCount = 12768;
+    private static int _nextPort = Environment.ProcessId * 389 % PortCount;
+
+    /// <summary>A TCP port free on every interface right now, below the ephemeral range and not handed out before by this process.</summary>
     public static int FreePort()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
+        for (var tries = 0; tries < PortCount; tries++)
+        {
+            var port = FirstPort + (int)((uint)Interlocked.Increment(ref _nextPort) % PortCount);
+            try
+            {
+                var listener = new TcpListener(IPAddress.Any, port);
+                listener.Start();
+                listener.Stop();
+                return port;
+            }
+            catch (SocketException)
+            {
+            }
+        }
+        throw new InvalidOperationException($"no free TCP port in {FirstPort}-{FirstPort + PortCount - 1}");
     }
 
     /// <summary>Sample name (labels dropped) -> value, summed over label sets; comment lines skipped.</summary>

@@ -37,7 +37,7 @@ public sealed class PrivatePostgres : IAsyncDisposable
         await RunAsync("chown", "-R", "postgres:postgres", dir);
         await RunAsync("runuser", "-u", "postgres", "--", Path.Combine(bin, "initdb"), "-D", Path.Combine(dir, "data"), "-U", "postgres",
             "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync");
-        var pg = new PrivatePostgres(dir, bin, FreePort());
+        var pg = new PrivatePostgres(dir, bin, MetricsScrape.FreePort());
         await pg.StartServerAsync();
         return pg;
     }
@@ -58,15 +58,6 @@ public sealed class PrivatePostgres : IAsyncDisposable
         {
         }
         Directory.Delete(_dir, recursive: true);
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     private static async Task RunAsync(string file, params string[] args)
