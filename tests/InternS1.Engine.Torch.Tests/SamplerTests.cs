@@ -55,6 +55,23 @@ public class SamplerTests
     }
 
     [Fact]
+    public void Bfloat16_logits_sample_as_the_same_values_in_float32_would()
+    {
+        // logits exact in bfloat16; temperature 0.7, top-k 3 keeps ids 1 (1.0), 3 (0.5), 0 (0.0): softmax by hand
+        using var logits = tensor(new float[,] { { 0f, 1f, -1f, 0.5f }, { 2f, 3f, 3f, -4f } }).to(ScalarType.BFloat16);
+        var e = new[] { Math.Exp(1 / 0.7), Math.Exp(0.5 / 0.7), Math.Exp(0) };
+        var (p1, p3, p0) = (e[0] / e.Sum(), e[1] / e.Sum(), e[2] / e.Sum());
+        var sampled = new SamplingParams { Temperature = 0.7f, TopK = 3, TopP = 1, Seed = 11 };
+        var greedy = new SamplingParams { Temperature = 0 };
+        for (var i = 0; i < 20; i++)
+        {
+            var tokens = Sampler.Sample(logits, [sampled, greedy], [i, i]);
+            Assert.Equal(ExpectedToken(SamplingRandom.Uniform(11, i), (1, p1), (3, p3), (0, p0)), tokens[0]);
+            Assert.Equal(1, tokens[1]);                                          // the first of the tied largest
+        }
+    }
+
+    [Fact]
     public void Top_k_keeps_the_k_most_likely_tokens()
     {
         var p = new SamplingParams { Temperature = 1, TopK = 2, TopP = 1, Seed = 3 };

@@ -5,7 +5,8 @@ using static TorchSharp.torch;
 namespace InternS1.Engine.Torch.Sampling;
 
 /// <summary>
-/// Batched sampling over full-vocabulary float32 logits with per-row parameters, in transformers'
+/// Batched sampling over full-vocabulary logits (float32, or the model's bfloat16: the top-k values are converted to
+/// float32 before the temperature, so the result is that of the same logits in float32) with per-row parameters, in transformers'
 /// warper order: temperature, top-k, top-p, min-p; then one inverse-CDF draw per row with
 /// <see cref="SamplingRandom.Uniform"/>(seed, output index). Temperature 0 is greedy (argmax).
 /// Top-p keeps the smallest prefix of the descending distribution whose mass reaches top_p (a token
