@@ -71,6 +71,90 @@ public class SamplerTests
         }
     }
 
+    // Vocabularies of whole blocks and with a partial last block; the largest values planted in the first block, a
+    // middle one, the partial tail, and tied across blocks.
+    [Theory]
+    [InlineData(128 * 40, 0)]
+    [InlineData(128 * 40 + 77, 1)]
+    [InlineData(153216, 2)]
+    public void The_first_largest_id_is_found_as_a_plain_scan_finds_it(int vocab, int seed)
+    {
+        var random = new Random(seed);
+        var values = new float[6, vocab];
+        for (var r = 0; r < 6; r++)
+            for (var v = 0; v < vocab; v++) values[r, v] = (float)random.NextDouble();
+        values[1, 3] = 2f;                                  // the first block
+        values[2, vocab / 2] = 2f;                          // a middle block
+        values[3, vocab - 1] = 2f;                          // the last id (the partial tail when there is one)
+        values[4, 700] = values[4, 5000] = values[4, vocab - 2] = 3f;   // tied: the first of them
+        values[5, 130] = values[5, 129] = 4f;               // tied inside one block
+        using var logits = tensor(values);
+        Assert.Equal(FirstLargestByScan(logits), Sampler.FirstLargest(logits).data<long>().ToArray());
+        // in bfloat16 the random values tie often: still the first of the largest
+        using var rounded = logits.to(ScalarType.BFloat16);
+        Assert.Equal(FirstLargestByScan(rounded), Sampler.FirstLargest(rounded).data<long>().ToArray());
+    }
+
+    private static long[] FirstLargestByScan(Tensor logits)
+    {
+        var (rows, vocab) = ((int)logits.shape[0], (int)logits.shape[1]);
+        var flat = logits.to(ScalarType.Float32).data<float>().ToArray();
+        return Enumerable.Range(0, rows).Select(r =>
+        {
+            var best = 0;
+            for (var v = 1; v < vocab; v++) if (flat[r * vocab + v] > flat[r * vocab + best]) best = v;
+            return (long)best;
+        }).ToArray();
+    }
+
+    [Theory]
+    [InlineData(128 * 40, 5, 0)]
+    [InlineData(128 * 40 + 77, 50, 1)]
+    [InlineData(153216, 50, 2)]
+    [InlineData(153216, 2000, 3)]          // k too large for the blocks: a plain topk
+    public void Top_k_over_the_largest_blocks_gives_the_values_and_ids_a_full_sort_gives(int vocab, int k, int seed)
+    {
+        // distinct values (a permutation of 0..V-1, exact in float32), so a full sort has one answer
+        var random = new Random(seed);
+        var values = new float[3, vocab];
+        for (var r = 0; r < 3; r++)
+        {
+            var permutation = Enumerable.Range(0, vocab).ToArray();
+            random.Shuffle(permutation);
+            for (var v = 0; v < vocab; v++) values[r, v] = permutation[v];
+        }
+        for (var j = 0; j < Math.Min(k, 128); j++) values[1, j] = vocab + j;           // the largest in the first block
+        for (var j = 0; j < Math.Min(k, 60); j++) values[2, vocab - 1 - j] = vocab + j; // the largest at the end
+        using var logits = tensor(values);
+        var (top, ids) = Sampler.TopK(logits, k);
+        for (var r = 0; r < 3; r++)
+        {
+            var row = r;
+            var expected = Enumerable.Range(0, vocab).OrderByDescending(v => values[row, v]).Take(k).Select(v => (long)v).ToArray();
+            Assert.Equal(expected, ids[r].data<long>().ToArray());
+            Assert.Equal(expected.Select(v => values[row, v]).ToArray(), top[r].data<float>().ToArray());
+        }
+    }
+
+    [Fact]
+    public void Top_k_with_tied_bfloat16_values_gives_the_sorted_values_and_ids_that_hold_them()
+    {
+        // 8 distinct values over 153,216 ids: every top-k value is tied thousands of times
+        var random = new Random(4);
+        var values = new float[2, 153216];
+        for (var r = 0; r < 2; r++)
+            for (var v = 0; v < 153216; v++) values[r, v] = random.Next(8) / 8f;
+        using var logits = tensor(values).to(ScalarType.BFloat16);
+        var (top, ids) = Sampler.TopK(logits, 50);
+        for (var r = 0; r < 2; r++)
+        {
+            var got = ids[r].data<long>().ToArray();
+            Assert.Equal(50, got.Distinct().Count());
+            Assert.All(top[r].to(ScalarType.Float32).data<float>().ToArray(), v => Assert.Equal(7 / 8f, v));
+            Assert.All(got, id => Assert.Equal(7 / 8f, values[r, id]));
+        }
+    }
+
     [Fact]
     public void Top_k_keeps_the_k_most_likely_tokens()
     {

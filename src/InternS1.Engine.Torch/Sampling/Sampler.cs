@@ -26,9 +26,7 @@ public static class Sampler
         var rows = parameters.Count;
         var sampled = Enumerable.Range(0, rows).Where(r => !parameters[r].IsGreedy).ToArray();
         // greedy rows: the first largest logit (computed only when there are any)
-        // NOTE: max over the row returns the same first index as argmax, in half its time on the CPU
-        // ([64, 153216] float32 on 2 AVX2 cores: 4.4 ms against 9.8 ms).
-        var tokens = sampled.Length < rows ? logits.max(-1).indexes : null;                 // [B] int64
+        var tokens = sampled.Length < rows ? FirstLargest(logits) : null;                   // [B] int64
         if (sampled.Length > 0)
         {
             var (probs, ids) = SortedFilteredProbabilities(logits, parameters, sampled);
@@ -65,6 +63,60 @@ public static class Sampler
         return dense.MoveToOuterDisposeScope();
     }
 
+    /// <summary>Vocabulary block width of <see cref="FirstLargest"/> and <see cref="TopK"/>.</summary>
+    internal const long BlockWidth = 128;
+
+    /// <summary>The index of each row's first largest value, [B] int64, as <c>max(-1).indexes</c> (and argmax) give it.</summary>
+    /// <remarks>Over a vocabulary of many blocks: the largest value of each block of <see cref="BlockWidth"/> (a
+    /// vectorised <c>amax</c>), the first block holding the row's largest, then the first largest within that block
+    /// (and the ids past the last whole block, which come after every block). <c>max(-1)</c> itself runs a scalar loop
+    /// over every id: [64, 153216] in 9-18 ms on 2 AMX cores against 2 ms for the block maxima.</remarks>
+    internal static Tensor FirstLargest(Tensor logits)
+    {
+        var (rows, vocab) = (logits.shape[0], logits.shape[1]);
+        var blocks = vocab / BlockWidth;
+        if (blocks < 32) return logits.max(-1).indexes;
+        using var scope = NewDisposeScope();
+        var whole = blocks * BlockWidth;
+        var view = logits.contiguous().narrow(1, 0, whole).view(rows, blocks, BlockWidth);
+        var block = view.amax([-1]).max(-1).indexes;                                          // [B] first block with the max
+        var candidates = view.gather(1, block.view(rows, 1, 1).expand(rows, 1, BlockWidth)).view(rows, BlockWidth);
+        var ids = block.unsqueeze(1) * BlockWidth + torch.arange(BlockWidth, ScalarType.Int64, logits.device).unsqueeze(0);
+        if (whole < vocab)
+        {
+            candidates = torch.cat([candidates, logits.narrow(1, whole, vocab - whole)], 1);
+            ids = torch.cat([ids, torch.arange(whole, vocab, ScalarType.Int64, logits.device).unsqueeze(0).expand(rows, vocab - whole)], 1);
+        }
+        return ids.gather(1, candidates.max(-1).indexes.unsqueeze(1)).squeeze(1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Each row's <paramref name="k"/> largest values, sorted descending, and their ids: <c>topk(k)</c>.</summary>
+    /// <remarks>For a k small against the vocabulary: the k largest elements of a row lie in the k blocks (of
+    /// <see cref="BlockWidth"/>) with the largest block maxima (any other block's maximum is below k block maxima, so
+    /// below k elements), so the top-k runs over those k blocks and the ids past the last whole block. Equal values may
+    /// come out in another order, or as other ids of the same value, than a full <c>topk</c> gives them.
+    /// [64, 153216], k = 50, on 2 AMX cores: 11-12 ms against 20-31 ms for a full topk.</remarks>
+    internal static (Tensor Values, Tensor Ids) TopK(Tensor logits, long k)
+    {
+        var (rows, vocab) = (logits.shape[0], logits.shape[1]);
+        var blocks = vocab / BlockWidth;
+        if (k * BlockWidth * 4 > vocab || blocks < 32)
+            return logits.topk((int)k, -1, largest: true, sorted: true);
+        using var scope = NewDisposeScope();
+        var whole = blocks * BlockWidth;
+        var view = logits.contiguous().narrow(1, 0, whole).view(rows, blocks, BlockWidth);
+        var top = view.amax([-1]).topk((int)k, -1, largest: true, sorted: false).indexes;     // [B, k] blocks
+        var candidates = view.gather(1, top.unsqueeze(2).expand(rows, k, BlockWidth)).view(rows, k * BlockWidth);
+        var ids = (top.unsqueeze(2) * BlockWidth + torch.arange(BlockWidth, ScalarType.Int64, logits.device).view(1, 1, BlockWidth)).view(rows, k * BlockWidth);
+        if (whole < vocab)
+        {
+            candidates = torch.cat([candidates, logits.narrow(1, whole, vocab - whole)], 1);
+            ids = torch.cat([ids, torch.arange(whole, vocab, ScalarType.Int64, logits.device).unsqueeze(0).expand(rows, vocab - whole)], 1);
+        }
+        var (values, which) = candidates.topk((int)k, -1, largest: true, sorted: true);
+        return (values.MoveToOuterDisposeScope(), ids.gather(1, which).MoveToOuterDisposeScope());
+    }
+
     /// <summary>For rows <paramref name="rows"/>: probabilities sorted descending ([R, K], masked
     /// entries 0, not renormalised) and their token ids ([R, K]).</summary>
     private static (Tensor Probs, Tensor Ids) SortedFilteredProbabilities(Tensor logits, IReadOnlyList<SamplingParams> parameters, int[] rows)
@@ -78,7 +130,7 @@ public static class Sampler
         // NOTE: before the temperature, which is positive and so keeps the order: only K values per row are scaled.
         long RowK(SamplingParams p) => p.TopK > 0 ? Math.Min(p.TopK, vocab) : vocab;
         var k = ps.Max(RowK);
-        var (values, ids) = selected.topk((int)k, -1, largest: true, sorted: true);
+        var (values, ids) = TopK(selected, k);
         // 2. temperature (greedy rows, only reachable via Probabilities, use 1)
         var temperature = torch.tensor(ps.Select(p => p.IsGreedy ? 1f : p.Temperature).ToArray(), device: device).unsqueeze(1);
         values = values.to(ScalarType.Float32) / temperature;
