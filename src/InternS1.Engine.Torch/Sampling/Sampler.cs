@@ -70,7 +70,7 @@ public static class Sampler
     /// <remarks>Over a vocabulary of many blocks: the largest value of each block of <see cref="BlockWidth"/> (a
     /// vectorised <c>amax</c>), the first block holding the row's largest, then the first largest within that block
     /// (and the ids past the last whole block, which come after every block). <c>max(-1)</c> itself runs a scalar loop
-    /// over every id: [64, 153216] bfloat16 in 9-18 ms on 2 AMX cores against 2 ms for the block maxima.</remarks>
+    /// over every id: [64, 153216] on 2 AMX cores, bfloat16 11.6 ms against 5.4 ms this way, float32 7.3 against 2.8 ms.</remarks>
     internal static Tensor FirstLargest(Tensor logits)
     {
         var (rows, vocab) = (logits.shape[0], logits.shape[1]);
