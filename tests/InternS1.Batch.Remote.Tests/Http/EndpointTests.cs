@@ -158,7 +158,10 @@ public class EndpointTests
     [Fact]
     public async Task Max_concurrency_bounds_the_requests_in_flight_on_an_endpoint()
     {
+        // each request holds its slot for 400 ms, so 12 of them overlap three at a time even on a loaded machine
+        // (with 5 ms tokens a busy CI machine once never had a third request in flight)
         await using var server = await FakeOpenAiServer.StartAsync(new FakeServerOptions { Slots = 16, TokenDelay = TimeSpan.FromMilliseconds(5) });
+        server.Enqueue(Enumerable.Range(0, 12).Select(_ => (FakeBehavior)new FakeBehavior.SlowFirstToken(TimeSpan.FromMilliseconds(400))).ToArray());
         await using var remote = await RemoteHarness.StartAsync(server.BaseUrl, new Dictionary<string, string?> { ["Remote:MaxConcurrency"] = "3" });
         Assert.Equal(3, remote.Endpoint(server.Port).Limit);
 

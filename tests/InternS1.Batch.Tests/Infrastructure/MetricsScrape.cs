@@ -57,11 +57,13 @@ public static class MetricsScrape
         using var http = new HttpClient();
         Dictionary<string, double> last = [];
         var error = "";
+        var body = "";
         await TestServices.WaitUntilAsync(async () =>
         {
             try
             {
-                last = Parse(await http.GetStringAsync(url));
+                body = await http.GetStringAsync(url);
+                last = Parse(body);
                 return ready(last);
             }
             catch (HttpRequestException e)
@@ -69,7 +71,7 @@ public static class MetricsScrape
                 error = e.Message;
                 return false;
             }
-        }, timeout, () => Task.FromResult($"{url}: {error} {string.Join(", ", last.Where(kv => kv.Key.StartsWith("interns1")).Select(kv => $"{kv.Key}={kv.Value}"))}"));
+        }, timeout, () => Task.FromResult($"{url}: {error} {string.Join(", ", last.Where(kv => kv.Key.StartsWith("interns1")).Select(kv => $"{kv.Key}={kv.Value}"))} (last body: {body.Length} characters, {string.Join(' ', body.Split('\n').Where(l => !l.StartsWith('#')).Take(5))})"));
         return last;
     }
 }
