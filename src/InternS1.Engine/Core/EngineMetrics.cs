@@ -15,6 +15,10 @@ public sealed class EngineMetrics : IDisposable
     public const string MeterName = "InternS1.Batch";
 
     private readonly Meter _meter;
+
+    /// <summary>The meter the instruments live on (tests listen to this instance only: other engines in the process
+    /// publish instruments of the same names).</summary>
+    internal Meter Meter => _meter;
     private readonly bool _ownsMeter;
     private readonly Histogram<int> _batchSize;
     private readonly Histogram<int> _stepTokens;

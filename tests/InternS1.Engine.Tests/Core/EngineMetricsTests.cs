@@ -19,7 +19,8 @@ public sealed class EngineMetricsTests
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == EngineMetrics.MeterName && instrument.Name.StartsWith("interns1.engine.")) l.EnableMeasurementEvents(instrument);
+            // this engine's meter only: tests running in parallel publish instruments of the same names on meters of their own
+            if (ReferenceEquals(instrument.Meter, metrics.Meter) && instrument.Name.StartsWith("interns1.engine.")) l.EnableMeasurementEvents(instrument);
         };
         listener.SetMeasurementEventCallback<int>((i, v, _, _) =>
         {
