@@ -51,7 +51,7 @@ public sealed class MixedLoadTests
         Assert.True(batchDone < BatchJobs, $"all {Interactive} interactive requests ended while the batch ran ({batchDone} of {BatchJobs} jobs done)");
         Assert.All(answers, a => Assert.InRange(a.Value.Usage.OutputTokenCount, 1, 4));
         var metrics = MetricsScrape.Parse(await host.Http().GetStringAsync("/metrics"));
-        Assert.True(metrics.GetValueOrDefault("interns1_engine_preemptions_total") > 0, "interactive requests took slots from batch sequences");
+        Assert.True(metrics.GetValueOrDefault("interns1_engine_preemptions_total") > 0, $"interactive requests took slots from batch sequences: {string.Join(", ", metrics.Where(kv => kv.Key.StartsWith("interns1_engine")).Select(kv => $"{kv.Key}={kv.Value}"))}");
         Assert.Equal(Interactive + 1, await Database.CountAsync(host.ConnectionString,
             "SELECT count(*) FROM jobs j JOIN results r ON r.job_id = j.id WHERE j.dataset = 'interactive' AND j.status = 'succeeded'"));
 
