@@ -1,3 +1,4 @@
+using InternS1.Engine.Torch;
 using InternS1.Engine.Torch.Modeling;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -23,7 +24,7 @@ public static class NaiveMoeReference
             var ids = experts.data<long>().ToArray();
             var acc = torch.zeros_like(xt);
             for (var j = 0; j < block.TopK; j++)
-                acc = acc + block.experts[(int)ids[j]].forward(xt) * w[j];
+                acc = acc.Plus(block.experts[(int)ids[j]].forward(xt).Times(w[j]));
             rows.Add(acc);
         }
         return torch.cat(rows, 0).MoveToOuterDisposeScope();

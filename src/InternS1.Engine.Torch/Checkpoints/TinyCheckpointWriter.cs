@@ -1,3 +1,4 @@
+using InternS1.Engine.Torch;
 using System.Diagnostics;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -126,12 +127,12 @@ public static class TinyCheckpointWriter
         var fanIn = shape.Length >= 2 ? shape.Skip(1).Aggregate(1L, (a, b) => a * b) : 1;
         x = init switch
         {
-            Init.Linear or Init.Patch => x / Math.Sqrt(fanIn),
-            Init.Embedding => x * 0.5,
-            Init.NormWeight => x * 0.1 + 1.0,
-            Init.Bias => x * 0.02,
-            Init.Small => x * 0.02,
-            Init.LayerScale => x * 0.01 + 0.1,
+            Init.Linear or Init.Patch => x.Over(Math.Sqrt(fanIn)),
+            Init.Embedding => x.Times(0.5),
+            Init.NormWeight => x.Times(0.1).Plus(1.0),
+            Init.Bias => x.Times(0.02),
+            Init.Small => x.Times(0.02),
+            Init.LayerScale => x.Times(0.01).Plus(0.1),
             _ => throw new UnreachableException(),
         };
         var stored = options.Dtype.TorchType() is { } type ? x.to(type).contiguous()

@@ -1,3 +1,4 @@
+using InternS1.Engine.Torch;
 using InternS1.Engine.Torch.Checkpoints;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -30,9 +31,9 @@ public sealed class Qwen3DecoderLayer : nn.Module
     {
         using var scope = NewDisposeScope();
         // 1. h = x + self_attn(input_layernorm(x))
-        var h = x + self_attn.forward(input_layernorm.forward(x), cos, sin, batch);
+        var h = x.Plus(self_attn.forward(input_layernorm.forward(x), cos, sin, batch));
         // 2. y = h + mlp(post_attention_layernorm(h))
-        var y = h + mlp.forward(post_attention_layernorm.forward(h));
+        var y = h.Plus(mlp.forward(post_attention_layernorm.forward(h)));
         return y.MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using InternS1.Engine.Torch;
 using InternS1.Engine.Torch.Checkpoints;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -79,7 +80,7 @@ public sealed class Qwen3MoeSparseMoeBlock : nn.Module<Tensor, Tensor>
         // 4. group the (token, slot) pairs by expert                      [T*k]
         var flatExperts = selected.reshape(-1);
         var (sortedExperts, order) = flatExperts.sort(0, descending: false, stable: true);
-        var tokenOfPair = order.div(_topK, rounding_mode: RoundingMode.floor);
+        var tokenOfPair = order.FloorDivide(_topK);
         var weightOfPair = weights.reshape(-1).index_select(0, order).unsqueeze(1);    // [T*k, 1] float32
         // NOTE: the per-expert row counts are read on the host to size each expert's rows (on the CPU no copy).
         var counts = flatExperts.bincount(null, _numExperts).cpu().data<long>().ToArray();
@@ -90,7 +91,7 @@ public sealed class Qwen3MoeSparseMoeBlock : nn.Module<Tensor, Tensor>
             ? Batched(x, sortedExperts, tokenOfPair, counts, largest)
             : Grouped(x, tokenOfPair, counts);                                          // [T*k, hidden], pair order
         var output = torch.zeros(x.shape, ScalarType.Float32, x.device)
-            .index_add_(0, tokenOfPair, expertOut.to(ScalarType.Float32) * weightOfPair, 1);
+            .index_add_(0, tokenOfPair, expertOut.to(ScalarType.Float32) * weightOfPair, HeldScalars.One);
         return output.to(x.dtype).MoveToOuterDisposeScope();
     }
 
@@ -117,8 +118,8 @@ public sealed class Qwen3MoeSparseMoeBlock : nn.Module<Tensor, Tensor>
         // the pair's row in [E * rows]: its expert's block, then its rank among that expert's pairs
         var starts = new long[counts.Length];
         for (var k = 1; k < counts.Length; k++) starts[k] = starts[k - 1] + counts[k - 1];
-        var rank = torch.arange(pairs, ScalarType.Int64, x.device) - torch.tensor(starts, device: x.device).index_select(0, sortedExperts);
-        var slot = sortedExperts * rows + rank;                                                  // [T*k]
+        var rank = HeldScalars.Arange(pairs, x.device) - torch.tensor(starts, device: x.device).index_select(0, sortedExperts);
+        var slot = sortedExperts.Times(rows).Plus(rank);                                                 // [T*k]
         var padded = torch.zeros(new[] { e * rows, hidden }, x.dtype, x.device)
             .index_copy_(0, slot, x.index_select(0, tokenOfPair)).view(e, rows, hidden);        // [E, rows, H]
         var gateUp = torch.bmm(padded, _stacked[0].transpose(1, 2));                            // [E, rows, 2I]

@@ -1,3 +1,4 @@
+using InternS1.Engine.Torch;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -23,9 +24,9 @@ public sealed class Qwen3RMSNorm : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         // 1. variance in float32
         var x = hidden.to(ScalarType.Float32);
-        var variance = x.pow(2).mean([-1], keepdim: true);
+        var variance = x.pow(HeldScalars.Two).mean([-1], keepdim: true);
         // 2. x * rsqrt(var + eps), back to the input dtype, times the weight
-        var normed = (x * torch.rsqrt(variance + _eps)).to(hidden.dtype);
+        var normed = (x * torch.rsqrt(variance.Plus(_eps))).to(hidden.dtype);
         return (weight * normed).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using InternS1.Engine.Torch;
 using InternS1.Engine.Torch.Checkpoints;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -28,8 +29,8 @@ public sealed class Qwen3RotaryEmbedding : nn.Module
         var freqs = positions.to(ScalarType.Float32).unsqueeze(1) * _inverseFrequencies.unsqueeze(0);
         // 2. emb = cat(freqs, freqs)                                   [T, D]
         var emb = torch.cat([freqs, freqs], -1);
-        var cos = (emb.cos() * _attentionScaling).to(_dtype);
-        var sin = (emb.sin() * _attentionScaling).to(_dtype);
+        var cos = emb.cos().Times(_attentionScaling).to(_dtype);
+        var sin = emb.sin().Times(_attentionScaling).to(_dtype);
         return (cos.MoveToOuterDisposeScope(), sin.MoveToOuterDisposeScope());
     }
 
@@ -40,7 +41,7 @@ public sealed class Qwen3RotaryEmbedding : nn.Module
         var half = x.shape[^1] / 2;
         // rotate_half(x) = cat(-x[..., D/2:], x[..., :D/2])
         var rotated = torch.cat([x.narrow(-1, half, half).neg(), x.narrow(-1, 0, half)], -1);
-        var result = x * cos.unsqueeze(1) + rotated * sin.unsqueeze(1);
+        var result = (x * cos.unsqueeze(1)).Plus(rotated * sin.unsqueeze(1));
         return result.MoveToOuterDisposeScope();
     }
 

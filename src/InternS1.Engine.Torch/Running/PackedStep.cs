@@ -1,3 +1,4 @@
+using InternS1.Engine.Torch;
 using InternS1.Engine.Execution;
 using InternS1.Engine.Torch.Modeling;
 using TorchSharp;
@@ -86,8 +87,8 @@ internal sealed class PackedStep
     {
         if (slice.Length == 1) return null;
         var end = slice.StartPosition + slice.Length;
-        using var keyPos = torch.arange(end, ScalarType.Int64, device).unsqueeze(0);
-        using var queryPos = (torch.arange(slice.Length, ScalarType.Int64, device) + slice.StartPosition).unsqueeze(1);
+        using var keyPos = HeldScalars.Arange(end, device).unsqueeze(0);
+        using var queryPos = HeldScalars.Arange(slice.StartPosition, end, device).unsqueeze(1);
         return keyPos <= queryPos;
     }
 

@@ -1,3 +1,4 @@
+using InternS1.Engine.Torch;
 using InternS1.Engine.Requests;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -35,8 +36,8 @@ public static class Sampler
             var total = cumulative.narrow(1, cumulative.shape[1] - 1, 1);
             var u = torch.tensor(sampled.Select(r => (float)SamplingRandom.Uniform(parameters[r].Seed, outputIndices[r])).ToArray(), device: device).unsqueeze(1);
             var position = (cumulative <= u * total).sum(-1, type: ScalarType.Int64);
-            var kept = (probs > 0).sum(-1, type: ScalarType.Int64);
-            position = torch.minimum(position, kept - 1).unsqueeze(1);
+            var kept = probs.gt(HeldScalars.Zero).sum(-1, type: ScalarType.Int64);
+            position = torch.minimum(position, kept.Minus(1)).unsqueeze(1);
             var drawn = ids.gather(1, position).squeeze(1);                                   // [S] int64
             tokens = tokens is null ? drawn : tokens.index_copy(0, torch.tensor(sampled.Select(r => (long)r).ToArray(), device: device), drawn);
         }
@@ -58,7 +59,7 @@ public static class Sampler
         {
             if (!parameters[r].IsGreedy) continue;
             dense[r].zero_();
-            dense[r].index_fill_(0, argmax[r], 1f);
+            dense[r].index_fill_(0, argmax[r], HeldScalars.One);
         }
         return dense.MoveToOuterDisposeScope();
     }
@@ -81,7 +82,7 @@ public static class Sampler
         var view = logits.contiguous().narrow(1, 0, whole).view(rows, blocks, BlockWidth);
         var block = view.amax([-1]).max(-1).indexes;                                          // [B] first block with the max
         var candidates = view.gather(1, block.view(rows, 1, 1).expand(rows, 1, BlockWidth)).view(rows, BlockWidth);
-        var ids = block.unsqueeze(1) * BlockWidth + torch.arange(BlockWidth, ScalarType.Int64, logits.device).unsqueeze(0);
+        var ids = block.unsqueeze(1).Times(BlockWidth).Plus(HeldScalars.Arange(BlockWidth, logits.device).unsqueeze(0));
         (candidates, ids) = WithTail(logits, whole, candidates, ids);
         return ids.gather(1, candidates.max(-1).indexes.unsqueeze(1)).squeeze(1).MoveToOuterDisposeScope();
     }
@@ -103,7 +104,7 @@ public static class Sampler
         var view = logits.contiguous().narrow(1, 0, whole).view(rows, blocks, BlockWidth);
         var top = view.amax([-1]).topk((int)k, -1, largest: true, sorted: false).indexes;     // [B, k] blocks
         var candidates = view.gather(1, top.unsqueeze(2).expand(rows, k, BlockWidth)).view(rows, k * BlockWidth);
-        var ids = (top.unsqueeze(2) * BlockWidth + torch.arange(BlockWidth, ScalarType.Int64, logits.device).view(1, 1, BlockWidth)).view(rows, k * BlockWidth);
+        var ids = top.unsqueeze(2).Times(BlockWidth).Plus(HeldScalars.Arange(BlockWidth, logits.device).view(1, 1, BlockWidth)).view(rows, k * BlockWidth);
         (candidates, ids) = WithTail(logits, whole, candidates, ids);
         var (values, which) = candidates.topk((int)k, -1, largest: true, sorted: true);
         return (values.MoveToOuterDisposeScope(), ids.gather(1, which).MoveToOuterDisposeScope());
@@ -114,7 +115,7 @@ public static class Sampler
     {
         var (rows, vocab) = (logits.shape[0], logits.shape[1]);
         if (whole == vocab) return (candidates, ids);
-        var tailIds = torch.arange(whole, vocab, ScalarType.Int64, logits.device).unsqueeze(0).expand(rows, vocab - whole);
+        var tailIds = HeldScalars.Arange(whole, vocab, logits.device).unsqueeze(0).expand(rows, vocab - whole);
         return (torch.cat([candidates, logits.narrow(1, whole, vocab - whole)], 1), torch.cat([ids, tailIds], 1));
     }
 
@@ -136,17 +137,17 @@ public static class Sampler
         var temperature = torch.tensor(ps.Select(p => p.IsGreedy ? 1f : p.Temperature).ToArray(), device: device).unsqueeze(1);
         values = values.to(ScalarType.Float32) / temperature;
         var rowK = torch.tensor(ps.Select(RowK).ToArray(), device: device).unsqueeze(1);
-        var rank = torch.arange(k, ScalarType.Int64, device).unsqueeze(0);
-        values = values.masked_fill(rank >= rowK, float.NegativeInfinity);
+        var rank = HeldScalars.Arange(k, device).unsqueeze(0);
+        values = values.masked_fill(rank >= rowK, HeldScalars.NegativeInfinity);
         var probs = nn.functional.softmax(values, -1);
         // 3. top-p: drop a token when the mass before it already reaches top_p (rows with top_p >= 1 skip)
         var topP = torch.tensor(ps.Select(p => p.TopP >= 1f ? float.PositiveInfinity : p.TopP).ToArray(), device: device).unsqueeze(1);
         var before = probs.cumsum(-1) - probs;
-        probs = probs.masked_fill(before >= topP, 0f);
+        probs = probs.masked_fill(before >= topP, HeldScalars.Zero);
         // 4. min-p: drop tokens below min_p x the top probability (invariant to renormalisation)
         var minP = torch.tensor(ps.Select(p => p.MinP).ToArray(), device: device).unsqueeze(1);
         var top = probs.narrow(1, 0, 1);
-        probs = probs.masked_fill(probs < minP * top, 0f);
+        probs = probs.masked_fill(probs < minP * top, HeldScalars.Zero);
         return (probs, ids);
     }
 }

@@ -1,3 +1,4 @@
+using InternS1.Engine.Torch;
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.InteropServices;
@@ -57,11 +58,11 @@ public static class TokenMasks
         var disallowed = torch.tensor(flags, [rows.Length, vocab]).to_type(ScalarType.Bool).to(logits.device);
         if (rows.Length == masks.Count)
         {
-            logits.masked_fill_(disallowed, float.NegativeInfinity);
+            logits.masked_fill_(disallowed, HeldScalars.NegativeInfinity);
             return;
         }
         var index = torch.tensor(rows.Select(r => (long)r).ToArray()).to(logits.device);
-        var selected = logits.index_select(0, index).masked_fill_(disallowed, float.NegativeInfinity);
+        var selected = logits.index_select(0, index).masked_fill_(disallowed, HeldScalars.NegativeInfinity);
         logits.index_copy_(0, index, selected);
     }
 

@@ -1,3 +1,4 @@
+using InternS1.Engine.Torch;
 using InternS1.Engine.Torch.Checkpoints;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -54,7 +55,7 @@ public sealed class InternS1VisionEmbeddings : nn.Module<Tensor, Tensor>
         var embeddings = torch.cat([cls, patches], dim: 1);
         // 3. absolute positions, resized when the grid differs     [T, 1 + gh·gw, C]
         if (position_embeddings is not null)
-            embeddings = embeddings + PositionTable(position_embeddings, gridHeight, gridWidth);
+            embeddings = embeddings.Plus(PositionTable(position_embeddings, gridHeight, gridWidth));
         return embeddings.MoveToOuterDisposeScope();
     }
 

@@ -1,3 +1,4 @@
+using InternS1.Engine.Torch;
 using InternS1.Engine.Torch.Checkpoints;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -37,10 +38,10 @@ public sealed class InternS1VisionLayer : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         // 1. attention branch with layer scale and residual        [T, S, C]
         var attended = attention.forward(layernorm_before.forward(hidden_states));
-        var residual = hidden_states + lambda_1 * attended;
+        var residual = hidden_states.Plus(lambda_1 * attended);
         // 2. MLP branch with layer scale and residual              [T, S, C]
         var transformed = mlp.forward(layernorm_after.forward(residual));
-        return (residual + lambda_2 * transformed).MoveToOuterDisposeScope();
+        return residual.Plus(lambda_2 * transformed).MoveToOuterDisposeScope();
     }
 
     // NOTE: HF's InternS1VisionRMSNorm is the same computation as Qwen3RMSNorm (see InternS1VisionAttention).
