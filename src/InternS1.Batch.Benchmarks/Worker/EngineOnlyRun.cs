@@ -16,12 +16,12 @@ namespace InternS1.Batch.Benchmarks.Worker;
 /// <summary>
 /// The same jobs straight to the engine, in this process: the worker's own engine composition (registered by the
 /// caller, as the worker does) in a host without broker or database; every job prepared first (chat template,
-/// tokens, sampling — untimed), then all submitted at once to the <see cref="IGenerationEngine"/>; timed from the
-/// first submission to the last result.
+/// tokens, sampling — untimed); the warm-up jobs submitted at once and awaited (untimed), then the jobs, all at once to
+/// the <see cref="IGenerationEngine"/>, timed from the first submission to the last result.
 /// </summary>
 internal static class EngineOnlyRun
 {
-    public static async Task<(WorkerRun Run, string Settings)> RunAsync(IReadOnlyList<JsonObject> jobs, string modelDirectory,
+    public static async Task<(WorkerRun Run, string Settings)> RunAsync(IReadOnlyList<JsonObject> warmUp, IReadOnlyList<JsonObject> jobs, string modelDirectory,
         WorkerBenchmarkOptions options, Action<IServiceCollection, IConfiguration> addEngine, CancellationToken ct)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -35,15 +35,26 @@ internal static class EngineOnlyRun
         try
         {
             var preparer = host.Services.GetRequiredService<JobPreparer>();
-            var requests = new List<EngineRequest>(jobs.Count);
-            foreach (var job in jobs)
-                requests.Add((await preparer.PrepareAsync(JobPayload.Deserialize(job.ToJsonString()), ct).ConfigureAwait(false)).Request);
+            async Task<List<EngineRequest>> PrepareAsync(IReadOnlyList<JsonObject> list)
+            {
+                var prepared = new List<EngineRequest>(list.Count);
+                foreach (var job in list)
+                    prepared.Add((await preparer.PrepareAsync(JobPayload.Deserialize(job.ToJsonString()), ct).ConfigureAwait(false)).Request);
+                return prepared;
+            }
             var engine = host.Services.GetRequiredService<IGenerationEngine>();
+            async Task<EngineResult[]> GenerateAllAsync(List<EngineRequest> requests)
+            {
+                var results = await Task.WhenAll(requests.Select(r => engine.GenerateAsync(r, ct))).ConfigureAwait(false);
+                if (results.FirstOrDefault(r => r.Error is not null) is { } failed)
+                    throw new InvalidOperationException($"engine-only: request {failed.RequestId} failed: {failed.Error}");
+                return results;
+            }
+            await GenerateAllAsync(await PrepareAsync(warmUp).ConfigureAwait(false)).ConfigureAwait(false);
+            var requests = await PrepareAsync(jobs).ConfigureAwait(false);
             var watch = Stopwatch.StartNew();
-            var results = await Task.WhenAll(requests.Select(r => engine.GenerateAsync(r, ct))).ConfigureAwait(false);
+            var results = await GenerateAllAsync(requests).ConfigureAwait(false);
             var seconds = watch.Elapsed.TotalSeconds;
-            if (results.FirstOrDefault(r => r.Error is not null) is { } failed)
-                throw new InvalidOperationException($"engine-only: request {failed.RequestId} failed: {failed.Error}");
             var runner = host.Services.GetRequiredService<IModelRunner>();
             var run = new WorkerRun
             {

@@ -13,20 +13,29 @@ namespace InternS1.Batch.Benchmarks.Worker;
 internal static class WorkerWorkload
 {
     /// <summary>The job JSON objects, ids <c>bench-worker-0</c>, ... in <paramref name="dataset"/>.</summary>
-    public static IReadOnlyList<JsonObject> Jobs(WorkerBenchmarkOptions o, InternS1Tokenizer tokenizer, string dataset)
+    public static IReadOnlyList<JsonObject> Jobs(WorkerBenchmarkOptions o, InternS1Tokenizer tokenizer, string dataset) =>
+        Jobs(o, tokenizer, dataset, "bench-worker", seed: 64, textSeed: 1000);
+
+    /// <summary>The untimed warm-up pass of both halves: as many jobs of the same shape (prompt lengths drawn from the
+    /// same range, the same output length), other texts and seeds, ids <c>bench-worker-warm-up-0</c>, ...</summary>
+    public static IReadOnlyList<JsonObject> WarmUpJobs(WorkerBenchmarkOptions o, InternS1Tokenizer tokenizer, string dataset) =>
+        Jobs(o, tokenizer, dataset, "bench-worker-warm-up", seed: 65, textSeed: 1_000_000);
+
+    private static IReadOnlyList<JsonObject> Jobs(WorkerBenchmarkOptions o, InternS1Tokenizer tokenizer, string dataset, string idPrefix,
+        int seed, int textSeed)
     {
-        var random = new Random(64);
+        var random = new Random(seed);
         return Enumerable.Range(0, o.Jobs).Select(i => new JsonObject
         {
-            ["job_id"] = $"bench-worker-{i}",
+            ["job_id"] = $"{idPrefix}-{i}",
             ["dataset"] = dataset,
             ["custom_id"] = $"c{i}",
             ["messages"] = new JsonArray(new JsonObject
             {
                 ["role"] = "user",
-                ["content"] = Text(tokenizer, random.Next(o.PromptMinTokens, o.PromptMaxTokens + 1), seed: 1000 + i),
+                ["content"] = Text(tokenizer, random.Next(o.PromptMinTokens, o.PromptMaxTokens + 1), seed: textSeed + i),
             }),
-            ["sampling"] = new JsonObject { ["max_new_tokens"] = o.OutputTokens, ["seed"] = i },
+            ["sampling"] = new JsonObject { ["max_new_tokens"] = o.OutputTokens, ["seed"] = seed * 1000 + i },
             ["enable_thinking"] = false,
         }).ToList();
     }

@@ -4,7 +4,7 @@ using InternS1.Batch.Tests.Infrastructure;
 namespace InternS1.Batch.Cli.Tests.Processes;
 
 /// <summary><c>interns1 bench worker --quick</c> as a user runs it (real RabbitMQ, PostgreSQL and worker process): both
-/// halves finish every job, the ratio is the two rates' quotient, and the report carries the CPU features and the
+/// halves finish every job (after as many untimed warm-up jobs), the ratio is the two rates' quotient, and the report carries the CPU features and the
 /// worker's own dtype and heap lines. Timings are not asserted.</summary>
 [Trait("Category", "Service")]
 public class BenchWorkerProcessTests
@@ -22,6 +22,7 @@ public class BenchWorkerProcessTests
             }, "bench", "worker", "--quick", "--jobs", "4", "--output-tokens", "3", "--set", "Engine:KvCacheBytes=16777216", "--json", json);
             Assert.True(run.Exit == 0, run.Err + run.Out);
             Assert.Contains("end to end / engine only:", run.Out);
+            Assert.Contains("the worker is ready; 4 warm-up jobs (untimed)", run.Out + run.Err);
 
             var model = Assert.Single(JsonNode.Parse(await File.ReadAllTextAsync(json))!.AsArray())!;
             var worker = model["worker"]!;
