@@ -41,13 +41,6 @@ public static class HeldScalars
         return a.add(s, One);
     }
 
-    /// <summary><paramref name="a"/> + <paramref name="value"/> (integer).</summary>
-    public static Tensor Plus(this Tensor a, long value)
-    {
-        using var s = value.ToScalar();
-        return a.add(s, One);
-    }
-
     /// <summary><paramref name="a"/> - <paramref name="value"/> (integer).</summary>
     public static Tensor Minus(this Tensor a, long value)
     {
@@ -81,13 +74,6 @@ public static class HeldScalars
     {
         using var s = value.ToScalar();
         return a.div(s, RoundingMode.floor);
-    }
-
-    /// <summary><paramref name="a"/> with <paramref name="value"/> where <paramref name="mask"/> is true.</summary>
-    public static Tensor MaskedFill(this Tensor a, Tensor mask, float value)
-    {
-        using var s = value.ToScalar();
-        return a.masked_fill(mask, s);
     }
 
     /// <summary>int64 [<paramref name="start"/>, <paramref name="stop"/>) on <paramref name="device"/>.</summary>

@@ -1,4 +1,3 @@
-using InternS1.Engine.Torch;
 using System.Diagnostics;
 using TorchSharp;
 using static TorchSharp.torch;

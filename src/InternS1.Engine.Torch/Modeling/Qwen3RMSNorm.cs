@@ -1,4 +1,3 @@
-using InternS1.Engine.Torch;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

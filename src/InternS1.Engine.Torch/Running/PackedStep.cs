@@ -1,4 +1,3 @@
-using InternS1.Engine.Torch;
 using InternS1.Engine.Execution;
 using InternS1.Engine.Torch.Modeling;
 using TorchSharp;

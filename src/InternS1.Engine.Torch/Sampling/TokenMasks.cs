@@ -1,4 +1,3 @@
-using InternS1.Engine.Torch;
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.InteropServices;

@@ -1,4 +1,3 @@
-using InternS1.Engine.Torch;
 using InternS1.Engine.Torch.Checkpoints;
 using TorchSharp;
 using TorchSharp.Modules;
