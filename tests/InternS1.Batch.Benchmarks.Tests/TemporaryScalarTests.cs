@@ -10,7 +10,6 @@ public class TemporaryScalarTests
     [Fact]
     public void The_benchmarks_pass_TorchSharp_only_held_scalars()
     {
-        var found = TemporaryScalarScan.Find(typeof(EngineBenchmark).Assembly);
-        Assert.True(found.Count == 0, "temporary scalars passed to TorchSharp:\n" + string.Join('\n', found));
+        TemporaryScalarScan.AssertNone(typeof(EngineBenchmark).Assembly);
     }
 }

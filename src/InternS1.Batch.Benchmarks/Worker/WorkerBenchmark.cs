@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using InternS1.Batch.Storage;
 using InternS1.Batch.Storage.Entities;
 using InternS1.Batch.Worker.Messaging;
@@ -22,6 +23,8 @@ namespace InternS1.Batch.Benchmarks.Worker;
 /// </summary>
 public static class WorkerBenchmark
 {
+    private const string Dataset = "bench-worker", WarmUpDataset = "bench-worker-warm-up";
+
     /// <summary>Runs both halves on <paramref name="modelDirectory"/> (a complete model folder: weights, tokenizer, template).</summary>
     /// <param name="name">The model's name in the report.</param>
     /// <param name="modelDirectory">The folder both halves serve.</param>
@@ -36,8 +39,8 @@ public static class WorkerBenchmark
         var rabbit = RabbitMqAddress.Parse(options.RabbitMq);
         await using var scratch = await ScratchEnvironment.CreateAsync(options.Postgres, rabbit, "interns1_bench_worker", ct).ConfigureAwait(false);
         var queue = scratch.Queue("bench-worker");
-        var jobs = WorkerWorkload.Jobs(options, tokenizer, "bench-worker");
-        var warmUp = WorkerWorkload.WarmUpJobs(options, tokenizer, "bench-worker-warm-up");
+        var jobs = WorkerWorkload.Jobs(options, tokenizer, Dataset);
+        var warmUp = WorkerWorkload.WarmUpJobs(options, tokenizer, WarmUpDataset);
 
         // 1. the worker process: start, wait until it serves, publish, wait until every job ended
         progress?.Invoke($"{name}: starting interns1 worker (scratch database {scratch.Database})");
@@ -47,12 +50,15 @@ public static class WorkerBenchmark
         {
             await process.WaitReadyAsync(options.Timeout, ct).ConfigureAwait(false);
             await using var publisher = await JobPublisher.ConnectAsync(rabbit, queue, ct).ConfigureAwait(false);
+            async Task<WorkerRun> RunAllAsync(IReadOnlyList<JsonObject> list, string dataset)
+            {
+                await publisher.PublishAllAsync(list.Select(j => ((string)j["job_id"]!, j.ToJsonString())).ToList(), null, ct).ConfigureAwait(false);
+                return await WaitForResultsAsync(scratch.ConnectionString, dataset, list.Count, process, options.Timeout, ct).ConfigureAwait(false);
+            }
             progress?.Invoke($"{name}: the worker is ready; {warmUp.Count} warm-up jobs (untimed)");
-            await publisher.PublishAllAsync(warmUp.Select(j => ((string)j["job_id"]!, j.ToJsonString())).ToList(), null, ct).ConfigureAwait(false);
-            await WaitForResultsAsync(scratch.ConnectionString, "bench-worker-warm-up", warmUp.Count, process, options.Timeout, ct).ConfigureAwait(false);
+            await RunAllAsync(warmUp, WarmUpDataset).ConfigureAwait(false);
             progress?.Invoke($"{name}: publishing {jobs.Count} jobs");
-            await publisher.PublishAllAsync(jobs.Select(j => ((string)j["job_id"]!, j.ToJsonString())).ToList(), null, ct).ConfigureAwait(false);
-            worker = await WaitForResultsAsync(scratch.ConnectionString, "bench-worker", jobs.Count, process, options.Timeout, ct).ConfigureAwait(false);
+            worker = await RunAllAsync(jobs, Dataset).ConfigureAwait(false);
             lines = process.Lines;
         }
         var settings = lines.Where(l => l.Contains("Compute dtype", StringComparison.Ordinal) || l.Contains("Heap", StringComparison.Ordinal))

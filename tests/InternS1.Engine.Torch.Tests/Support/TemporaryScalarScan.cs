@@ -28,6 +28,13 @@ public static class TemporaryScalarScan
     /// <summary>TorchSharp methods that create a scalar they do not dispose, or call one that does.</summary>
     public static IReadOnlySet<MethodBase> UnsafeTorchSharp => Unsafe.Value;
 
+    /// <summary>Fails, naming every call found, unless <paramref name="assembly"/> has none.</summary>
+    public static void AssertNone(Assembly assembly)
+    {
+        var found = Find(assembly);
+        Assert.True(found.Count == 0, "temporary scalars passed to TorchSharp:\n" + string.Join('\n', found));
+    }
+
     /// <summary>"Type.Method: callee" for every such call in <paramref name="assembly"/>.</summary>
     public static IReadOnlyList<string> Find(Assembly assembly) =>
         assembly.GetTypes().SelectMany(t => Find(t, includeNested: false)).ToList();
