@@ -11,12 +11,17 @@ namespace InternS1.Batch.Http.Tests.Service;
 /// the batch is still running (ordering and completion are asserted, not timings: <c>bench serve</c> measures those);
 /// every batch job still ends exactly once, on its first delivery.
 /// </summary>
+/// <remarks>NOTE: alone in its collection: in a full run it once scraped an endpoint without a single interns1_engine
+/// metric (though it had read interns1_engine_running moments before). Every worker host in this process publishes a
+/// meter named "InternS1.Batch", and OpenTelemetry keeps one metric stream per instrument name across them, so another
+/// test's host stopping can take the stream away (the same suspicion as WorkerMetricsPortTests).</remarks>
 [Trait("Category", "Service")]
+[Collection(MetricsEndpointCollection.Name)]
 public sealed class MixedLoadTests
 {
     // NOTE: batch outputs are long enough that no batch sequence ends (and frees a slot) while the interactive requests
     // arrive, even on a loaded machine: with short ones a freed slot could take a request without any preemption.
-    private const int BatchJobs = 32, Slots = 16, Interactive = 8, BatchTokens = 256;
+    private const int BatchJobs = 32, Slots = 16, Interactive = 8, BatchTokens = 192;
 
     [Fact]
     public async Task Interactive_requests_finish_ahead_of_a_running_batch_and_every_batch_job_still_ends_once()
@@ -26,15 +31,6 @@ public sealed class MixedLoadTests
             ["Engine:MaxNumSeqs"] = Slots.ToString(),
             ["Engine:MaxModelLength"] = "4096",
         }, worker: true);
-        var chat = host.Client().GetChatClient("intern-s1");
-        var options = new ChatCompletionOptions { MaxOutputTokenCount = 4 };
-#pragma warning disable SCME0001
-        options.Patch.Set("$.enable_thinking"u8, false);
-#pragma warning restore SCME0001
-        // NOTE: one request before the batch compiles the whole interactive path (client, endpoint, preparation), so the
-        // measured ones arrive within milliseconds of the slots filling, not seconds later on a loaded machine, when the
-        // first batch sequences may already have ended and freed their slots (no preemption needed then).
-        await chat.CompleteChatAsync([new UserChatMessage("Warm-up: what is H2O?")], options);
         const string ds = "mixed-batch";
         for (var i = 0; i < BatchJobs; i++)
         {
@@ -44,6 +40,12 @@ public sealed class MixedLoadTests
         }
         await MetricsScrape.UntilAsync(host.BaseUrl + "/metrics", m => m.GetValueOrDefault("interns1_engine_running") >= Slots, TimeSpan.FromMinutes(2));
 
+        var chat = host.Client().GetChatClient("intern-s1");
+        var options = new ChatCompletionOptions { MaxOutputTokenCount = 4 };
+#pragma warning disable SCME0001
+        options.Patch.Set("$.enable_thinking"u8, false);
+#pragma warning restore SCME0001
+
         var answers = await Task.WhenAll(Enumerable.Range(0, Interactive).Select(i =>
             chat.CompleteChatAsync([new UserChatMessage($"Quick question {i}: what is H2O?")], options)));
         var batchDone = await BatchResultsAsync(host, ds);
@@ -52,7 +54,7 @@ public sealed class MixedLoadTests
         Assert.All(answers, a => Assert.InRange(a.Value.Usage.OutputTokenCount, 1, 4));
         var metrics = MetricsScrape.Parse(await host.Http().GetStringAsync("/metrics"));
         Assert.True(metrics.GetValueOrDefault("interns1_engine_preemptions_total") > 0, $"interactive requests took slots from batch sequences: {string.Join(", ", metrics.Where(kv => kv.Key.StartsWith("interns1_engine")).Select(kv => $"{kv.Key}={kv.Value}"))}");
-        Assert.Equal(Interactive + 1, await Database.CountAsync(host.ConnectionString,
+        Assert.Equal(Interactive, await Database.CountAsync(host.ConnectionString,
             "SELECT count(*) FROM jobs j JOIN results r ON r.job_id = j.id WHERE j.dataset = 'interactive' AND j.status = 'succeeded'"));
 
         await TestServices.WaitUntilAsync(async () => await BatchResultsAsync(host, ds) == BatchJobs, TimeSpan.FromMinutes(5),
@@ -63,9 +65,16 @@ public sealed class MixedLoadTests
         Assert.All(jobs, j => Assert.Equal(("succeeded", 1), ((string)j[0]!, (int)j[1]!)));
         Assert.All(jobs, j => Assert.InRange((int)j[2]!, 1, BatchTokens));
         Assert.Equal(0, await Database.CountAsync(host.ConnectionString, "SELECT count(*) FROM dead_letters"));
-        Assert.Equal(BatchJobs + Interactive + 1, await Database.CountAsync(host.ConnectionString, "SELECT count(*) FROM results"));
+        Assert.Equal(BatchJobs + Interactive, await Database.CountAsync(host.ConnectionString, "SELECT count(*) FROM results"));
     }
 
     private static Task<long> BatchResultsAsync(ServeHost host, string ds) => Database.CountAsync(host.ConnectionString,
         "SELECT count(*) FROM results r JOIN jobs j ON j.id = r.job_id WHERE j.dataset = @ds", ("ds", ds));
+}
+
+/// <summary>Tests that read a worker's metrics endpoint run alone (no other test class in parallel with them).</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MetricsEndpointCollection
+{
+    public const string Name = "metrics-endpoint";
 }
