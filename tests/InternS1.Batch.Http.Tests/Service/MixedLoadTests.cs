@@ -52,8 +52,11 @@ public sealed class MixedLoadTests
 
         Assert.True(batchDone < BatchJobs, $"all {Interactive} interactive requests ended while the batch ran ({batchDone} of {BatchJobs} jobs done)");
         Assert.All(answers, a => Assert.InRange(a.Value.Usage.OutputTokenCount, 1, 4));
-        var metrics = MetricsScrape.Parse(await host.Http().GetStringAsync("/metrics"));
-        Assert.True(metrics.GetValueOrDefault("interns1_engine_preemptions_total") > 0, $"interactive requests took slots from batch sequences: {string.Join(", ", metrics.Where(kv => kv.Key.StartsWith("interns1_engine")).Select(kv => $"{kv.Key}={kv.Value}"))}");
+        // NOTE: scraped until the preemptions show. The endpoint serves a response cached for 300 ms (the default of
+        // OpenTelemetry's Prometheus exporter), and when the process is warm (a full run of this project) the 8 requests
+        // can finish inside that window: a single scrape right after them then read the figures of the scrape before
+        // them (the 16 batch prompts looked up, none of the interactive ones, 0 preemptions) and failed 4 runs in 4.
+        await MetricsScrape.UntilAsync(host.BaseUrl + "/metrics", m => m.GetValueOrDefault("interns1_engine_preemptions_total") > 0, TimeSpan.FromSeconds(30));
         Assert.Equal(Interactive, await Database.CountAsync(host.ConnectionString,
             "SELECT count(*) FROM jobs j JOIN results r ON r.job_id = j.id WHERE j.dataset = 'interactive' AND j.status = 'succeeded'"));
 
