@@ -35,11 +35,12 @@ public static class WorkerServiceCollectionExtensions
     /// <see cref="DatabaseIntakeSource"/> and its <see cref="DatabaseIntakeMonitor"/> close it while PostgreSQL is unreachable),
     /// the error-queue recorder, health checks and endpoint, metrics (meter <c>InternS1.Batch</c>, the worker's and
     /// the engine's instruments; Prometheus endpoint on <c>Worker:MetricsHost</c>:<c>Worker:MetricsPort</c> when the
-    /// port is set; both HTTP endpoints listen on loopback unless their host is set), and shutdown timeouts derived from <c>Worker:ShutdownTimeout</c>.
+    /// port is set; both HTTP endpoints listen on loopback unless their host is set), shutdown timeouts derived from <c>Worker:ShutdownTimeout</c>,
+    /// and the host lifetime (<see cref="WorkerLifetime"/>: stop signals, held while the bus starts, and a watchdog).
     /// Before anything starts, the credentials of both connection strings are checked once
     /// (<see cref="StartupConnectionCheck"/>: a refusal stops the worker with a <see cref="WorkerStartupException"/>).
     /// Hosted services start in this order and stop in reverse: executor check, migrations, result writer,
-    /// error-queue recorder, health endpoint, bus — so on shutdown the bus stops taking messages and drains
+    /// error-queue recorder, health endpoint, bus start watch, bus — so on shutdown the bus stops taking messages and drains
     /// first, and the writer commits the last results after it.
     /// </summary>
     public static IServiceCollection AddInternS1Worker(this IServiceCollection services, IConfiguration configuration)
@@ -59,6 +60,8 @@ public static class WorkerServiceCollectionExtensions
         services.TryAddSingleton<CrashIsolation>();
         services.TryAddSingleton<RunningJobCancellations>();
         services.TryAddSingleton(_ => RabbitMqAddress.FromConfiguration(configuration));
+        services.TryAddSingleton<BusStartWatch>();
+        services.Replace(ServiceDescriptor.Singleton<IHostLifetime, WorkerLifetime>());
         services.TryAddSingleton(sp =>
         {
             var writer = ActivatorUtilities.CreateInstance<ResultWriter>(sp);
@@ -81,6 +84,9 @@ public static class WorkerServiceCollectionExtensions
             .AddCheck<DatabaseHealthCheck>("postgres", tags: ["ready"])
             .AddCheck<IntakeGateHealthCheck>(IntakeGateHealthCheck.Name, tags: ["ready"]);
 
+        // NOTE: right before the bus's own hosted service, so a stop signal during the bus start is held (WorkerLifetime).
+        services.AddHostedService(sp => sp.GetRequiredService<BusStartWatch>());
+        services.AddBusObserver(sp => sp.GetRequiredService<BusStartWatch>());
         services.AddMassTransit(x =>
         {
             x.AddConsumer<SubmitPromptJobConsumer, SubmitPromptJobConsumerDefinition>();

@@ -7,7 +7,8 @@ namespace InternS1.Batch.Tests.Infrastructure;
 /// <summary>
 /// A TCP forwarder from a free loopback port to a target (e.g. the shared PostgreSQL server), for outages that touch
 /// only the process connected through it: <see cref="Cut"/> closes every forwarded connection and refuses new ones
-/// (accepted and closed at once) until <see cref="Restore"/>. The target itself is never stopped.
+/// (accepted and closed at once) until <see cref="Restore"/>; <see cref="ConnectDelay"/> makes it a slow network
+/// (each new connection reaches the target only after the delay). The target itself is never stopped.
 /// </summary>
 public sealed class TcpOutage : IAsyncDisposable
 {
@@ -36,6 +37,9 @@ public sealed class TcpOutage : IAsyncDisposable
     public int Refused => Volatile.Read(ref _refused);
 
     public static TcpOutage Start(string targetHost, int targetPort) => new(targetHost, targetPort);
+
+    /// <summary>How long each new connection waits before it is connected to the target. Default none.</summary>
+    public TimeSpan ConnectDelay { get; set; }
 
     /// <summary>Closes every forwarded connection and refuses new ones.</summary>
     public void Cut()
@@ -79,6 +83,7 @@ public sealed class TcpOutage : IAsyncDisposable
         _open[target] = 0;
         try
         {
+            if (ConnectDelay > TimeSpan.Zero) await Task.Delay(ConnectDelay, _stop.Token);
             await target.ConnectAsync(_targetHost, _targetPort, _stop.Token);
             var a = client.GetStream().CopyToAsync(target.GetStream(), _stop.Token);
             var b = target.GetStream().CopyToAsync(client.GetStream(), _stop.Token);
