@@ -14,15 +14,25 @@ using Microsoft.Extensions.Logging;
 namespace InternS1.Batch.Benchmarks.Worker;
 
 /// <summary>
-/// The same jobs straight to the engine, in this process: the worker's own engine composition (registered by the
-/// caller, as the worker does) in a host without broker or database; every job prepared first (chat template,
-/// tokens, sampling — untimed); the warm-up jobs submitted at once and awaited (untimed), then the jobs, all at once to
-/// the <see cref="IGenerationEngine"/>, timed from the first submission to the last result.
+/// The engine-only half of <see cref="WorkerBenchmark"/>, in this process: the worker's own engine composition
+/// (registered by the caller, as the worker does) in a host without broker or database, kept running between passes.
+/// A pass prepares every job first (chat template, tokens, sampling — untimed), then submits them all at once to the
+/// <see cref="IGenerationEngine"/>, timed from the first submission to the last result.
 /// </summary>
-internal static class EngineOnlyRun
+internal sealed class EngineOnlyHost : IAsyncDisposable
 {
-    public static async Task<(WorkerRun Run, string Settings)> RunAsync(IReadOnlyList<JsonObject> warmUp, IReadOnlyList<JsonObject> jobs, string modelDirectory,
-        WorkerBenchmarkOptions options, Action<IServiceCollection, IConfiguration> addEngine, CancellationToken ct)
+    private readonly IHost _host;
+
+    private EngineOnlyHost(IHost host) => _host = host;
+
+    /// <summary>The runner's dtype (and why), device and threads.</summary>
+    public string Settings => _host.Services.GetRequiredService<IModelRunner>() is TorchModelRunner t
+        ? $"{t.Dtype.Name()} ({t.DtypeResolution.Reason}) on {t.Device.Name}, {torch.get_num_threads()} threads"
+        : _host.Services.GetRequiredService<IModelRunner>().GetType().Name;
+
+    /// <summary>Loads <paramref name="modelDirectory"/> with <paramref name="options"/>' settings and starts the engine.</summary>
+    public static async Task<EngineOnlyHost> StartAsync(string modelDirectory, WorkerBenchmarkOptions options,
+        Action<IServiceCollection, IConfiguration> addEngine, CancellationToken ct)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         var settings = new Dictionary<string, string?> { ["Model:Path"] = modelDirectory };
@@ -30,47 +40,48 @@ internal static class EngineOnlyRun
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         addEngine(builder.Services, builder.Configuration);
-        using var host = builder.Build();
-        await host.StartAsync(ct).ConfigureAwait(false);
+        var host = builder.Build();
         try
         {
-            var preparer = host.Services.GetRequiredService<JobPreparer>();
-            async Task<List<EngineRequest>> PrepareAsync(IReadOnlyList<JsonObject> list)
-            {
-                var prepared = new List<EngineRequest>(list.Count);
-                foreach (var job in list)
-                    prepared.Add((await preparer.PrepareAsync(JobPayload.Deserialize(job.ToJsonString()), ct).ConfigureAwait(false)).Request);
-                return prepared;
-            }
-            var engine = host.Services.GetRequiredService<IGenerationEngine>();
-            async Task<EngineResult[]> GenerateAllAsync(List<EngineRequest> requests)
-            {
-                var results = await Task.WhenAll(requests.Select(r => engine.GenerateAsync(r, ct))).ConfigureAwait(false);
-                if (results.FirstOrDefault(r => r.Error is not null) is { } failed)
-                    throw new InvalidOperationException($"engine-only: request {failed.RequestId} failed: {failed.Error}");
-                return results;
-            }
-            await GenerateAllAsync(await PrepareAsync(warmUp).ConfigureAwait(false)).ConfigureAwait(false);
-            var requests = await PrepareAsync(jobs).ConfigureAwait(false);
-            var watch = Stopwatch.StartNew();
-            var results = await GenerateAllAsync(requests).ConfigureAwait(false);
-            var seconds = watch.Elapsed.TotalSeconds;
-            var runner = host.Services.GetRequiredService<IModelRunner>();
-            var run = new WorkerRun
-            {
-                Mode = "engine only (no broker, no database)", Jobs = results.Length,
-                CompletionTokens = results.Sum(r => (long)r.OutputTokenIds.Count), Seconds = seconds,
-            };
-            return (run, Describe(runner));
+            await host.StartAsync(ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+        return new EngineOnlyHost(host);
+    }
+
+    /// <summary>One pass over <paramref name="jobs"/>: every job must succeed.</summary>
+    public async Task<WorkerRun> RunAsync(IReadOnlyList<JsonObject> jobs, CancellationToken ct)
+    {
+        var preparer = _host.Services.GetRequiredService<JobPreparer>();
+        var requests = new List<EngineRequest>(jobs.Count);
+        foreach (var job in jobs)
+            requests.Add((await preparer.PrepareAsync(JobPayload.Deserialize(job.ToJsonString()), ct).ConfigureAwait(false)).Request);
+        var engine = _host.Services.GetRequiredService<IGenerationEngine>();
+        var watch = Stopwatch.StartNew();
+        var results = await Task.WhenAll(requests.Select(r => engine.GenerateAsync(r, ct))).ConfigureAwait(false);
+        var seconds = watch.Elapsed.TotalSeconds;
+        if (results.FirstOrDefault(r => r.Error is not null) is { } failed)
+            throw new InvalidOperationException($"engine-only: request {failed.RequestId} failed: {failed.Error}");
+        return new WorkerRun
+        {
+            Mode = "engine only (no broker, no database)", Jobs = results.Length,
+            CompletionTokens = results.Sum(r => (long)r.OutputTokenIds.Count), Seconds = seconds,
+        };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _host.StopAsync(CancellationToken.None).ConfigureAwait(false);
         }
         finally
         {
-            await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            _host.Dispose();
         }
     }
-
-    /// <summary>The TorchSharp runner's dtype (and why), device and threads.</summary>
-    private static string Describe(IModelRunner runner) => runner is TorchModelRunner t
-        ? $"{t.Dtype.Name()} ({t.DtypeResolution.Reason}) on {t.Device.Name}, {torch.get_num_threads()} threads"
-        : runner.GetType().Name;
 }

@@ -16,10 +16,13 @@ namespace InternS1.Batch.Benchmarks.Worker;
 /// <c>interns1 worker</c> with the real runner, results in PostgreSQL — against the same jobs submitted straight to the
 /// engine in this process (no broker, no database), on one model folder, in the same run. The worker's rate comes
 /// from the database: completion tokens of <c>token_usage</c> over the first <c>started_at</c> to the last
-/// <c>finished_at</c> of <c>jobs</c>. Each half first runs an untimed warm-up pass of as many jobs of the same shape
-/// (other texts), so both are timed warm: a cold first pass pays the JIT and oneDNN's kernel generation for every new
-/// batch shape (the engine-only half measured 7.95 s cold and 5.48 s warm on the same 64 MoE jobs), and which half
-/// paid more of that decided the ratio (0.74-1.30 between runs). Scratch database and queues, dropped afterwards.
+/// <c>finished_at</c> of <c>jobs</c>. Both stay loaded for the whole run. Each first runs an untimed warm-up pass of
+/// as many jobs of the same shape (other texts): a cold first pass pays the JIT and oneDNN's kernel generation for
+/// every new batch shape (the engine-only half measured 7.95 s cold and 5.48 s warm on the same 64 MoE jobs). Then
+/// <see cref="WorkerBenchmarkOptions.Repeats"/> repetitions alternate the halves (worker, engine only, worker, ...),
+/// each repetition on its own texts, and each half reports its fastest pass: on a VM whose speed drifts by 2x within
+/// seconds one pass of each decided the ratio by which half ran in the slower stretch (0.68-1.97 between runs).
+/// Scratch database and queues, dropped afterwards.
 /// </summary>
 public static class WorkerBenchmark
 {
@@ -28,49 +31,53 @@ public static class WorkerBenchmark
     /// <summary>Runs both halves on <paramref name="modelDirectory"/> (a complete model folder: weights, tokenizer, template).</summary>
     /// <param name="name">The model's name in the report.</param>
     /// <param name="modelDirectory">The folder both halves serve.</param>
-    /// <param name="options">Jobs, the worker command, services and settings.</param>
+    /// <param name="options">Jobs, repetitions, the worker command, services and settings.</param>
     /// <param name="addEngine">Registers the worker's engine composition on a host's services (the CLI's, so both halves load the model alike).</param>
     /// <param name="progress">A line per phase.</param>
     /// <param name="ct">Cancels the run.</param>
     public static async Task<WorkerModelResult> RunAsync(string name, string modelDirectory, WorkerBenchmarkOptions options,
         Action<IServiceCollection, IConfiguration> addEngine, Action<string>? progress, CancellationToken ct)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Repeats, 1);
         var tokenizer = InternS1Tokenizer.Load(modelDirectory);
         var rabbit = RabbitMqAddress.Parse(options.RabbitMq);
         await using var scratch = await ScratchEnvironment.CreateAsync(options.Postgres, rabbit, "interns1_bench_worker", ct).ConfigureAwait(false);
         var queue = scratch.Queue("bench-worker");
-        var jobs = WorkerWorkload.Jobs(options, tokenizer, Dataset);
         var warmUp = WorkerWorkload.WarmUpJobs(options, tokenizer, WarmUpDataset);
 
-        // 1. the worker process: start, wait until it serves, publish, wait until every job ended
         progress?.Invoke($"{name}: starting interns1 worker (scratch database {scratch.Database})");
-        WorkerRun worker;
-        IReadOnlyList<string> lines;
-        await using (var process = WorkerProcess.Start(options, scratch.ConnectionString, queue, modelDirectory))
+        await using var process = WorkerProcess.Start(options, scratch.ConnectionString, queue, modelDirectory);
+        await process.WaitReadyAsync(options.Timeout, ct).ConfigureAwait(false);
+        await using var publisher = await JobPublisher.ConnectAsync(rabbit, queue, ct).ConfigureAwait(false);
+        async Task<WorkerRun> WorkerPassAsync(IReadOnlyList<JsonObject> list, string dataset)
         {
-            await process.WaitReadyAsync(options.Timeout, ct).ConfigureAwait(false);
-            await using var publisher = await JobPublisher.ConnectAsync(rabbit, queue, ct).ConfigureAwait(false);
-            async Task<WorkerRun> RunAllAsync(IReadOnlyList<JsonObject> list, string dataset)
-            {
-                await publisher.PublishAllAsync(list.Select(j => ((string)j["job_id"]!, j.ToJsonString())).ToList(), null, ct).ConfigureAwait(false);
-                return await WaitForResultsAsync(scratch.ConnectionString, dataset, list.Count, process, options.Timeout, ct).ConfigureAwait(false);
-            }
-            progress?.Invoke($"{name}: the worker is ready; {warmUp.Count} warm-up jobs (untimed)");
-            await RunAllAsync(warmUp, WarmUpDataset).ConfigureAwait(false);
-            progress?.Invoke($"{name}: publishing {jobs.Count} jobs");
-            worker = await RunAllAsync(jobs, Dataset).ConfigureAwait(false);
-            lines = process.Lines;
+            await publisher.PublishAllAsync(list.Select(j => ((string)j["job_id"]!, j.ToJsonString())).ToList(), null, ct).ConfigureAwait(false);
+            return await WaitForResultsAsync(scratch.ConnectionString, dataset, list.Count, process, options.Timeout, ct).ConfigureAwait(false);
         }
-        var settings = lines.Where(l => l.Contains("Compute dtype", StringComparison.Ordinal) || l.Contains("Heap", StringComparison.Ordinal))
-            .Select(l => l.Trim()).ToList();
+        progress?.Invoke($"{name}: the worker is ready; {warmUp.Count} warm-up jobs (untimed)");
+        await WorkerPassAsync(warmUp, WarmUpDataset).ConfigureAwait(false);
 
-        // 2. the same jobs straight to the engine
-        progress?.Invoke($"{name}: the same {jobs.Count} jobs straight to the engine");
-        var (engine, engineSettings) = await EngineOnlyRun.RunAsync(warmUp, jobs, modelDirectory, options, addEngine, ct).ConfigureAwait(false);
+        progress?.Invoke($"{name}: loading the engine-only half in this process; {warmUp.Count} warm-up jobs (untimed)");
+        await using var engine = await EngineOnlyHost.StartAsync(modelDirectory, options, addEngine, ct).ConfigureAwait(false);
+        await engine.RunAsync(warmUp, ct).ConfigureAwait(false);
+
+        var workerRuns = new List<WorkerRun>();
+        var engineRuns = new List<WorkerRun>();
+        for (var repetition = 1; repetition <= options.Repeats; repetition++)
+        {
+            var dataset = $"{Dataset}-{repetition}";
+            var jobs = WorkerWorkload.Jobs(options, tokenizer, dataset, repetition);
+            progress?.Invoke($"{name}: repetition {repetition} of {options.Repeats}: {jobs.Count} jobs through the worker");
+            workerRuns.Add(await WorkerPassAsync(jobs, dataset).ConfigureAwait(false));
+            progress?.Invoke($"{name}: repetition {repetition} of {options.Repeats}: the same {jobs.Count} jobs straight to the engine");
+            engineRuns.Add(await engine.RunAsync(jobs, ct).ConfigureAwait(false));
+        }
+        var settings = process.Lines.Where(l => l.Contains("Compute dtype", StringComparison.Ordinal) || l.Contains("Heap", StringComparison.Ordinal))
+            .Select(l => l.Trim()).ToList();
         return new WorkerModelResult
         {
-            Model = name, Worker = worker, EngineOnly = engine, Cpu = CpuFeatures.Current.Summary,
-            WorkerSettings = settings, EngineSettings = engineSettings,
+            Model = name, WorkerRuns = workerRuns, EngineOnlyRuns = engineRuns, Cpu = CpuFeatures.Current.Summary,
+            WorkerSettings = settings, EngineSettings = engine.Settings,
         };
     }
 

@@ -9,6 +9,9 @@ public sealed record WorkerBenchmarkOptions
     public int PromptMaxTokens { get; init; } = 48;
     public int OutputTokens { get; init; } = 32;
 
+    /// <summary>Timed passes of each half, alternated (worker, engine only, worker, ...); each half reports its best.</summary>
+    public int Repeats { get; init; } = 3;
+
     /// <summary>How to start the worker process, e.g. <c>["dotnet", ".../interns1.dll", "worker"]</c>.</summary>
     public required IReadOnlyList<string> WorkerCommand { get; init; }
 

@@ -8,12 +8,26 @@ public sealed record WorkerModelResult
 
     public required string Model { get; init; }
 
-    public required WorkerRun Worker { get; init; }
+    /// <summary>The worker's timed passes, in order.</summary>
+    public required IReadOnlyList<WorkerRun> WorkerRuns { get; init; }
 
-    public required WorkerRun EngineOnly { get; init; }
+    /// <summary>The engine-only half's timed passes, in order (each right after the worker's pass of the same jobs).</summary>
+    public required IReadOnlyList<WorkerRun> EngineOnlyRuns { get; init; }
 
-    /// <summary>Worker completion tokens/s / engine-only completion tokens/s.</summary>
-    public double Ratio => EngineOnly.CompletionTokensPerSecond > 0 ? Worker.CompletionTokensPerSecond / EngineOnly.CompletionTokensPerSecond : 0;
+    /// <summary>The worker's fastest pass.</summary>
+    public WorkerRun Worker => WorkerRuns.MaxBy(r => r.CompletionTokensPerSecond)!;
+
+    /// <summary>The engine-only half's fastest pass.</summary>
+    public WorkerRun EngineOnly => EngineOnlyRuns.MaxBy(r => r.CompletionTokensPerSecond)!;
+
+    /// <summary>Best worker completion tokens/s / best engine-only completion tokens/s.</summary>
+    public double Ratio => Quotient(Worker, EngineOnly);
+
+    /// <summary>The ratio of each repetition's two passes (how much the machine moved between them).</summary>
+    public IReadOnlyList<double> RepetitionRatios => WorkerRuns.Zip(EngineOnlyRuns, Quotient).ToList();
+
+    private static double Quotient(WorkerRun worker, WorkerRun engine) =>
+        engine.CompletionTokensPerSecond > 0 ? worker.CompletionTokensPerSecond / engine.CompletionTokensPerSecond : 0;
 
     /// <summary>The CPU features of this machine.</summary>
     public required string Cpu { get; init; }

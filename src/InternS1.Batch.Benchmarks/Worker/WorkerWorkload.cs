@@ -12,9 +12,11 @@ namespace InternS1.Batch.Benchmarks.Worker;
 /// </summary>
 internal static class WorkerWorkload
 {
-    /// <summary>The job JSON objects, ids <c>bench-worker-0</c>, ... in <paramref name="dataset"/>.</summary>
-    public static IReadOnlyList<JsonObject> Jobs(WorkerBenchmarkOptions o, InternS1Tokenizer tokenizer, string dataset) =>
-        Jobs(o, tokenizer, dataset, "bench-worker", seed: 64, textSeed: 1000);
+    /// <summary>The timed jobs of repetition <paramref name="repetition"/> (1, 2, ...), ids <c>bench-worker-r1-0</c>, ... in
+    /// <paramref name="dataset"/>: every repetition has the same prompt lengths and seeds, its own texts (so no
+    /// repetition finds another's prompts in the prefix cache).</summary>
+    public static IReadOnlyList<JsonObject> Jobs(WorkerBenchmarkOptions o, InternS1Tokenizer tokenizer, string dataset, int repetition) =>
+        Jobs(o, tokenizer, dataset, $"bench-worker-r{repetition}", seed: 64, textSeed: 1000 + 10_000 * repetition);
 
     /// <summary>The untimed warm-up pass of both halves: as many jobs of the same shape (prompt lengths drawn from the
     /// same range, the same output length), other texts and seeds, ids <c>bench-worker-warm-up-0</c>, ...</summary>

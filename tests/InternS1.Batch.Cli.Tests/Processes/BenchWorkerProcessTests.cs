@@ -4,7 +4,7 @@ using InternS1.Batch.Tests.Infrastructure;
 namespace InternS1.Batch.Cli.Tests.Processes;
 
 /// <summary><c>interns1 bench worker --quick</c> as a user runs it (real RabbitMQ, PostgreSQL and worker process): both
-/// halves finish every job (after as many untimed warm-up jobs), the ratio is the two rates' quotient, and the report carries the CPU features and the
+/// halves finish every job of each of 2 alternated passes (after as many untimed warm-up jobs), the ratio is the quotient of the two halves' best rates, and the report carries the CPU features and the
 /// worker's own dtype and heap lines. Timings are not asserted.</summary>
 [Trait("Category", "Service")]
 public class BenchWorkerProcessTests
@@ -19,22 +19,31 @@ public class BenchWorkerProcessTests
             {
                 ["ConnectionStrings__Postgres"] = TestServices.Postgres,
                 ["ConnectionStrings__RabbitMq"] = TestServices.RabbitMqUri,
-            }, "bench", "worker", "--quick", "--jobs", "4", "--output-tokens", "3", "--set", "Engine:KvCacheBytes=16777216", "--json", json);
+            }, "bench", "worker", "--quick", "--jobs", "4", "--output-tokens", "3", "--repeats", "2", "--set", "Engine:KvCacheBytes=16777216", "--json", json);
             Assert.True(run.Exit == 0, run.Err + run.Out);
             Assert.Contains("end to end / engine only:", run.Out);
             Assert.Contains("the worker is ready; 4 warm-up jobs (untimed)", run.Out + run.Err);
+            Assert.Contains("repetition 2 of 2: the same 4 jobs straight to the engine", run.Out + run.Err);
+            Assert.Contains("best of 2: worker ", run.Out);
 
             var model = Assert.Single(JsonNode.Parse(await File.ReadAllTextAsync(json))!.AsArray())!;
-            var worker = model["worker"]!;
-            var engine = model["engine_only"]!;
-            Assert.Equal(4, worker["jobs"]!.GetValue<int>());
-            Assert.Equal(4, engine["jobs"]!.GetValue<int>());
-            // 3 new tokens per job unless the random model ends a job early with its eos id
-            Assert.InRange(worker["completion_tokens"]!.GetValue<long>(), 4, 12);
-            Assert.InRange(engine["completion_tokens"]!.GetValue<long>(), 4, 12);
-            var workerRate = worker["completion_tokens"]!.GetValue<long>() / worker["seconds"]!.GetValue<double>();
-            var engineRate = engine["completion_tokens"]!.GetValue<long>() / engine["seconds"]!.GetValue<double>();
-            Assert.Equal(workerRate / engineRate, model["ratio"]!.GetValue<double>(), 6);
+            static double Rate(JsonNode run) => run["completion_tokens"]!.GetValue<long>() / run["seconds"]!.GetValue<double>();
+            var workerRuns = model["worker_runs"]!.AsArray().Select(r => r!).ToList();
+            var engineRuns = model["engine_only_runs"]!.AsArray().Select(r => r!).ToList();
+            Assert.Equal(2, workerRuns.Count);
+            Assert.Equal(2, engineRuns.Count);
+            foreach (var pass in workerRuns.Concat(engineRuns))
+            {
+                Assert.Equal(4, pass["jobs"]!.GetValue<int>());
+                // 3 new tokens per job unless the random model ends a job early with its eos id
+                Assert.InRange(pass["completion_tokens"]!.GetValue<long>(), 4, 12);
+            }
+            // each half's best pass, and their quotient
+            Assert.Equal(workerRuns.Max(Rate), Rate(model["worker"]!), 6);
+            Assert.Equal(engineRuns.Max(Rate), Rate(model["engine_only"]!), 6);
+            Assert.Equal(workerRuns.Max(Rate) / engineRuns.Max(Rate), model["ratio"]!.GetValue<double>(), 6);
+            var perPass = model["repetition_ratios"]!.AsArray().Select(x => x!.GetValue<double>()).ToList();
+            Assert.Equal([Rate(workerRuns[0]) / Rate(engineRuns[0]), Rate(workerRuns[1]) / Rate(engineRuns[1])], perPass, new ToleranceComparer(1e-6));
             var settings = model["worker_settings"]!.AsArray().Select(s => s!.GetValue<string>()).ToList();
             Assert.Contains(settings, s => s.Contains("Compute dtype "));
             Assert.Contains(settings, s => s.Contains("Heap: mallopt(M_MMAP_MAX=0"));
@@ -45,5 +54,11 @@ public class BenchWorkerProcessTests
         {
             File.Delete(json);
         }
+    }
+
+    private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>
+    {
+        public bool Equals(double x, double y) => Math.Abs(x - y) <= tolerance * Math.Max(1, Math.Abs(x));
+        public int GetHashCode(double obj) => 0;
     }
 }
