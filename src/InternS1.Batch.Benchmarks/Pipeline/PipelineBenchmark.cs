@@ -15,6 +15,7 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace InternS1.Batch.Benchmarks.Pipeline;
 
@@ -78,6 +79,8 @@ public static class PipelineBenchmark
             ["Worker:ConcurrentMessageLimit"] = limit.ToString(CultureInfo.InvariantCulture),
         };
         builder.Configuration.AddInMemoryCollection(settings);
+        // NOTE: the hosts' start and stop lines (once per variant) would land in the middle of the report; nothing per job is filtered.
+        builder.Logging.AddFilter(typeof(WorkerLifetime).FullName, LogLevel.Warning).AddFilter(typeof(BusStartWatch).FullName, LogLevel.Warning);
         var executor = new InstantBenchExecutor();
         var counter = new NaiveCounter();
         if (naive)
