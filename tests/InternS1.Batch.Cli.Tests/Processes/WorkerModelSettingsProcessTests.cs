@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using InternS1.Batch.Cli.Tests.RealModel;
@@ -61,34 +59,12 @@ public partial class WorkerModelSettingsProcessTests(TinyModelFixture model) : I
     private async Task<string> RunUntilReadyAsync(Dictionary<string, string> extra)
     {
         await using var scratch = await ScratchEnvironment.CreateAsync(TestServices.Postgres, TestServices.RabbitMq, "t_model_heap", default);
-        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "interns1.dll"), "worker"])
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
-        foreach (var (k, v) in Environment(scratch.ConnectionString, scratch.Queue("model-heap")).Concat(extra))
-            info.Environment[k] = v;
-        var log = new StringBuilder();
-        using var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        string Text() { lock (log) return log.ToString(); }
-        try
-        {
-            await TestServices.WaitUntilAsync(() => Task.FromResult(Text().Contains(" ready: ") || process.HasExited),
-                TimeSpan.FromMinutes(3), () => Task.FromResult(Text()));
-            Assert.False(process.HasExited, Text());
-        }
-        finally
-        {
-            if (!process.HasExited) Process.Start("kill", ["-TERM", process.Id.ToString()])!.WaitForExit();
-            // NOTE: 2 minutes: under the full suite's load a drain once took over 1 (this test is about the heap, not
-            // shutdown time); a worker that does not stop still fails with its output
-            try { await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2)); }
-            catch (TimeoutException) { throw new TimeoutException($"the worker did not exit within 2 minutes of SIGTERM:\n{Text()}"); }
-        }
-        return Text();
+        using var worker = CliProcess.Start(Environment(scratch.ConnectionString, scratch.Queue("model-heap")).Concat(extra).ToDictionary(), "worker");
+        await worker.WaitForOutputAsync(" ready: ", TimeSpan.FromMinutes(3));
+        // NOTE: 2 minutes: under the full suite's load a drain once took over 1 (this test is about the heap, not
+        // shutdown time); a worker that does not stop still fails with its output
+        await worker.TerminateAsync(TimeSpan.FromMinutes(2));
+        return worker.Output;
     }
 
     private Dictionary<string, string> Environment(string connectionString, string queue) => new()

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using InternS1.Batch.Cli.Tests.RealModel;
 using InternS1.Batch.Tests.Infrastructure;
 using InternS1.Batch.Worker.Scratch;
@@ -22,42 +20,21 @@ public sealed class WorkerSignalProcessTests(TinyModelFixture model) : IClassFix
         await using var scratch = await ScratchEnvironment.CreateAsync(TestServices.Postgres, TestServices.RabbitMq, "t_signal", default);
         await using var slow = TcpOutage.Start(TestServices.RabbitMq.Host, TestServices.RabbitMq.Port);
         slow.ConnectDelay = TimeSpan.FromSeconds(2);
-        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "interns1.dll"), "worker"])
+        using var worker = CliProcess.Start(new Dictionary<string, string>
         {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
-        info.Environment["ConnectionStrings__Postgres"] = scratch.ConnectionString;
-        info.Environment["ConnectionStrings__RabbitMq"] = $"amqp://guest:guest@127.0.0.1:{slow.Port}/";
-        info.Environment["INTERNS1_Worker__QueueName"] = scratch.Queue("signal");
-        info.Environment["INTERNS1_Worker__ShutdownTimeout"] = "00:00:05";
-        info.Environment["INTERNS1_Model__Path"] = model.Directory;
-        info.Environment["INTERNS1_Engine__KvCacheBytes"] = (16L << 20).ToString();
-        var log = new StringBuilder();
-        using var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        string Text() { lock (log) return log.ToString(); }
-        try
-        {
-            await TestServices.WaitUntilAsync(() => Task.FromResult(Text().Contains("Starting the bus on RabbitMQ") || process.HasExited),
-                TimeSpan.FromMinutes(3), () => Task.FromResult(Text()));
-            Assert.False(process.HasExited, Text());
-            Process.Start("kill", ["-TERM", process.Id.ToString()])!.WaitForExit();
-            var stopwatch = Stopwatch.StartNew();
-            try { await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2)); }
-            catch (TimeoutException) { Assert.Fail($"the worker did not exit within 2 minutes of SIGTERM:\n{Text()}"); }
+            ["ConnectionStrings__Postgres"] = scratch.ConnectionString,
+            ["ConnectionStrings__RabbitMq"] = $"amqp://guest:guest@127.0.0.1:{slow.Port}/",
+            ["INTERNS1_Worker__QueueName"] = scratch.Queue("signal"),
+            ["INTERNS1_Worker__ShutdownTimeout"] = "00:00:05",
+            ["INTERNS1_Model__Path"] = model.Directory,
+            ["INTERNS1_Engine__KvCacheBytes"] = (16L << 20).ToString(),
+        }, "worker");
+        await worker.WaitForOutputAsync("Starting the bus on RabbitMQ", TimeSpan.FromMinutes(3));
+        var exit = await worker.TerminateAsync(TimeSpan.FromMinutes(2));
 
-            var output = Text();
-            Assert.True(process.ExitCode == 0, $"exit code {process.ExitCode} after {stopwatch.Elapsed}:\n{output}");
-            Assert.Contains("SIGTERM while the bus is starting: the worker stops as soon as the start has finished", output);
-            Assert.Contains("Application is shutting down...", output);
-            Assert.DoesNotContain("Bus start canceled", output);
-        }
-        finally
-        {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
-        }
+        Assert.True(exit == 0, $"exit code {exit}:\n{worker.Output}");
+        Assert.Contains("SIGTERM while the bus is starting: the worker stops as soon as the start has finished", worker.Output);
+        Assert.Contains("Application is shutting down...", worker.Output);
+        Assert.DoesNotContain("Bus start canceled", worker.Output);
     }
 }
