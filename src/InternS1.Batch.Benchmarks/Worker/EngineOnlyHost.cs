@@ -61,15 +61,17 @@ internal sealed class EngineOnlyHost : IAsyncDisposable
         foreach (var job in jobs)
             requests.Add((await preparer.PrepareAsync(JobPayload.Deserialize(job.ToJsonString()), ct).ConfigureAwait(false)).Request);
         var engine = _host.Services.GetRequiredService<IGenerationEngine>();
+        var jit = BackgroundJit.Snapshot(Environment.ProcessId);
         var watch = Stopwatch.StartNew();
         var results = await Task.WhenAll(requests.Select(r => engine.GenerateAsync(r, ct))).ConfigureAwait(false);
         var seconds = watch.Elapsed.TotalSeconds;
+        var jitSeconds = BackgroundJit.SecondsBetween(jit, BackgroundJit.Snapshot(Environment.ProcessId));
         if (results.FirstOrDefault(r => r.Error is not null) is { } failed)
             throw new InvalidOperationException($"engine-only: request {failed.RequestId} failed: {failed.Error}");
         return new WorkerRun
         {
             Mode = "engine only (no broker, no database)", Jobs = results.Length,
-            CompletionTokens = results.Sum(r => (long)r.OutputTokenIds.Count), Seconds = seconds,
+            CompletionTokens = results.Sum(r => (long)r.OutputTokenIds.Count), Seconds = seconds, BackgroundJitSeconds = jitSeconds,
         };
     }
 

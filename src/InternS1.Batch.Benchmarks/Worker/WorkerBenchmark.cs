@@ -16,9 +16,11 @@ namespace InternS1.Batch.Benchmarks.Worker;
 /// <c>interns1 worker</c> with the real runner, results in PostgreSQL — against the same jobs submitted straight to the
 /// engine in this process (no broker, no database), on one model folder, in the same run. The worker's rate comes
 /// from the database: completion tokens of <c>token_usage</c> over the first <c>started_at</c> to the last
-/// <c>finished_at</c> of <c>jobs</c>. Both stay loaded for the whole run. Each first runs an untimed warm-up pass of
-/// as many jobs of the same shape (other texts): a cold first pass pays the JIT and oneDNN's kernel generation for
-/// every new batch shape (the engine-only half measured 7.95 s cold and 5.48 s warm on the same 64 MoE jobs). Then
+/// <c>finished_at</c> of <c>jobs</c>. Both stay loaded for the whole run. Each first runs untimed warm-up passes of as
+/// many jobs of the same shape (other texts) until one whose background JIT (tier-up) CPU time is under a tenth of the
+/// pass (at most 5): a cold pass pays the JIT and oneDNN's kernel generation for every new batch shape (the engine-only
+/// half measured 7.95 s cold and 5.48 s warm on the same 64 MoE jobs), and after one warm-up pass the worker's
+/// background JIT still took 1.2 s of a 1.8 s pass of the tiny model (<see cref="BackgroundJit"/>). Then
 /// <see cref="WorkerBenchmarkOptions.Repeats"/> repetitions alternate the halves (worker, engine only, worker, ...),
 /// each repetition on its own texts, and each half reports its fastest pass: on a VM whose speed drifts by 2x within
 /// seconds one pass of each decided the ratio by which half ran in the slower stretch (0.68-1.97 between runs).
@@ -43,7 +45,6 @@ public static class WorkerBenchmark
         var rabbit = RabbitMqAddress.Parse(options.RabbitMq);
         await using var scratch = await ScratchEnvironment.CreateAsync(options.Postgres, rabbit, "interns1_bench_worker", ct).ConfigureAwait(false);
         var queue = scratch.Queue("bench-worker");
-        var warmUp = WorkerWorkload.WarmUpJobs(options, tokenizer, WarmUpDataset);
 
         progress?.Invoke($"{name}: starting interns1 worker (scratch database {scratch.Database})");
         await using var process = WorkerProcess.Start(options, scratch.ConnectionString, queue, modelDirectory);
@@ -51,15 +52,22 @@ public static class WorkerBenchmark
         await using var publisher = await JobPublisher.ConnectAsync(rabbit, queue, ct).ConfigureAwait(false);
         async Task<WorkerRun> WorkerPassAsync(IReadOnlyList<JsonObject> list, string dataset)
         {
+            var jit = BackgroundJit.Snapshot(process.Id);
             await publisher.PublishAllAsync(list.Select(j => ((string)j["job_id"]!, j.ToJsonString())).ToList(), null, ct).ConfigureAwait(false);
-            return await WaitForResultsAsync(scratch.ConnectionString, dataset, list.Count, process, options.Timeout, ct).ConfigureAwait(false);
+            var run = await WaitForResultsAsync(scratch.ConnectionString, dataset, list.Count, process, options.Timeout, ct).ConfigureAwait(false);
+            return run with { BackgroundJitSeconds = BackgroundJit.SecondsBetween(jit, BackgroundJit.Snapshot(process.Id)) };
         }
-        progress?.Invoke($"{name}: the worker is ready; {warmUp.Count} warm-up jobs (untimed)");
-        await WorkerPassAsync(warmUp, WarmUpDataset).ConfigureAwait(false);
+        progress?.Invoke($"{name}: the worker is ready; {options.Jobs} warm-up jobs (untimed) per pass until it is warm");
+        var workerWarmUp = await WarmUpAsync(name, "worker", options, pass =>
+        {
+            var dataset = $"{WarmUpDataset}-{pass}";
+            return WorkerPassAsync(WorkerWorkload.WarmUpJobs(options, tokenizer, dataset, pass), dataset);
+        }, progress).ConfigureAwait(false);
 
-        progress?.Invoke($"{name}: loading the engine-only half in this process; {warmUp.Count} warm-up jobs (untimed)");
+        progress?.Invoke($"{name}: loading the engine-only half in this process; {options.Jobs} warm-up jobs (untimed) per pass until it is warm");
         await using var engine = await EngineOnlyHost.StartAsync(modelDirectory, options, addEngine, ct).ConfigureAwait(false);
-        await engine.RunAsync(warmUp, ct).ConfigureAwait(false);
+        var engineWarmUp = await WarmUpAsync(name, "engine only", options,
+            pass => engine.RunAsync(WorkerWorkload.WarmUpJobs(options, tokenizer, WarmUpDataset, pass), ct), progress).ConfigureAwait(false);
 
         var workerRuns = new List<WorkerRun>();
         var engineRuns = new List<WorkerRun>();
@@ -77,8 +85,23 @@ public static class WorkerBenchmark
         return new WorkerModelResult
         {
             Model = name, WorkerRuns = workerRuns, EngineOnlyRuns = engineRuns, Cpu = CpuFeatures.Current.Summary,
-            WorkerSettings = settings, EngineSettings = engine.Settings,
+            WorkerSettings = settings, EngineSettings = engine.Settings, WorkerWarmUpPasses = workerWarmUp, EngineOnlyWarmUpPasses = engineWarmUp,
         };
+    }
+
+    /// <summary>Untimed warm-up passes of one half until one whose background JIT CPU time is under
+    /// <see cref="WorkerBenchmarkOptions.WarmJitShare"/> of it (or <see cref="WorkerBenchmarkOptions.MaxWarmUpPasses"/>
+    /// passes, or where the JIT cannot be read, one pass). How many ran.</summary>
+    private static async Task<int> WarmUpAsync(string name, string half, WorkerBenchmarkOptions options, Func<int, Task<WorkerRun>> passAsync,
+        Action<string>? progress)
+    {
+        for (var pass = 1; ; pass++)
+        {
+            var run = await passAsync(pass).ConfigureAwait(false);
+            var share = run.BackgroundJitSeconds / Math.Max(run.Seconds, 1e-3);
+            progress?.Invoke($"{name}: {half} warm-up pass {pass}: {run.Seconds:F2} s, background JIT {(share is { } s ? $"{s:P0} of it" : "not readable")}");
+            if (share is null || share < options.WarmJitShare || pass >= options.MaxWarmUpPasses) return pass;
+        }
     }
 
     /// <summary>Polls the database until <paramref name="jobs"/> jobs of <paramref name="dataset"/> ended; every one must

@@ -9,6 +9,13 @@ public sealed record WorkerBenchmarkOptions
     public int PromptMaxTokens { get; init; } = 48;
     public int OutputTokens { get; init; } = 32;
 
+    /// <summary>Most untimed warm-up passes of each half: they go on until one whose background JIT (tier-up) CPU time
+    /// is under <see cref="WarmJitShare"/> of the pass, at most this many.</summary>
+    public int MaxWarmUpPasses { get; init; } = 5;
+
+    /// <summary>The background JIT's share of a warm-up pass below which the half counts as warm.</summary>
+    public double WarmJitShare { get; init; } = 0.1;
+
     /// <summary>Timed passes of each half, alternated (worker, engine only, worker, ...); each half reports its best.</summary>
     public int Repeats { get; init; } = 3;
 

@@ -29,6 +29,12 @@ public sealed record WorkerModelResult
     private static double Quotient(WorkerRun worker, WorkerRun engine) =>
         engine.CompletionTokensPerSecond > 0 ? worker.CompletionTokensPerSecond / engine.CompletionTokensPerSecond : 0;
 
+    /// <summary>Untimed warm-up passes the worker ran before its timed ones.</summary>
+    public required int WorkerWarmUpPasses { get; init; }
+
+    /// <summary>Untimed warm-up passes the engine-only half ran before its timed ones.</summary>
+    public required int EngineOnlyWarmUpPasses { get; init; }
+
     /// <summary>The CPU features of this machine.</summary>
     public required string Cpu { get; init; }
 

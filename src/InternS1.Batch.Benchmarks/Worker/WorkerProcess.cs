@@ -26,6 +26,9 @@ internal sealed class WorkerProcess : IAsyncDisposable
         process.BeginErrorReadLine();
     }
 
+    /// <summary>The worker's process id (<c>dotnet interns1.dll</c> runs the app in its own process).</summary>
+    public int Id => _process.Id;
+
     /// <summary>Every line the worker printed so far.</summary>
     public IReadOnlyList<string> Lines
     {

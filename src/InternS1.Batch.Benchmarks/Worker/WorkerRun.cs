@@ -14,5 +14,10 @@ public sealed record WorkerRun
     /// database; for the engine, the first submission to the last result.</summary>
     public required double Seconds { get; init; }
 
+    /// <summary>CPU seconds the runtime's background JIT (tier-up) used during the pass, in the process that ran it (the
+    /// worker process from the publish to the last result seen; this process over the timed window for the engine-only
+    /// half); a lower bound (a JIT thread the runtime retired during the pass is not counted); null where /proc cannot be read.</summary>
+    public double? BackgroundJitSeconds { get; init; }
+
     public double CompletionTokensPerSecond => Seconds > 0 ? CompletionTokens / Seconds : 0;
 }

@@ -18,10 +18,11 @@ internal static class WorkerWorkload
     public static IReadOnlyList<JsonObject> Jobs(WorkerBenchmarkOptions o, InternS1Tokenizer tokenizer, string dataset, int repetition) =>
         Jobs(o, tokenizer, dataset, $"bench-worker-r{repetition}", seed: 64, textSeed: 1000 + 10_000 * repetition);
 
-    /// <summary>The untimed warm-up pass of both halves: as many jobs of the same shape (prompt lengths drawn from the
-    /// same range, the same output length), other texts and seeds, ids <c>bench-worker-warm-up-0</c>, ...</summary>
-    public static IReadOnlyList<JsonObject> WarmUpJobs(WorkerBenchmarkOptions o, InternS1Tokenizer tokenizer, string dataset) =>
-        Jobs(o, tokenizer, dataset, "bench-worker-warm-up", seed: 65, textSeed: 1_000_000);
+    /// <summary>Untimed warm-up pass <paramref name="pass"/> (1, 2, ...) of both halves: as many jobs of the same shape
+    /// (prompt lengths drawn from the same range, the same output length), other texts and seeds, ids
+    /// <c>bench-worker-warm-up-1-0</c>, ...</summary>
+    public static IReadOnlyList<JsonObject> WarmUpJobs(WorkerBenchmarkOptions o, InternS1Tokenizer tokenizer, string dataset, int pass) =>
+        Jobs(o, tokenizer, dataset, $"bench-worker-warm-up-{pass}", seed: 65, textSeed: 1_000_000 * pass);
 
     private static IReadOnlyList<JsonObject> Jobs(WorkerBenchmarkOptions o, InternS1Tokenizer tokenizer, string dataset, string idPrefix,
         int seed, int textSeed)

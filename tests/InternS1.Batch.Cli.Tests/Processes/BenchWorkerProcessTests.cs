@@ -25,8 +25,12 @@ public class BenchWorkerProcessTests
             Assert.Contains("the worker is ready; 4 warm-up jobs (untimed)", run.Out + run.Err);
             Assert.Contains("repetition 2 of 2: the same 4 jobs straight to the engine", run.Out + run.Err);
             Assert.Contains("best of 2: worker ", run.Out);
+            Assert.Contains("worker warm-up pass 1: ", run.Out + run.Err);
+            Assert.Contains("engine only warm-up pass 1: ", run.Out + run.Err);
 
             var model = Assert.Single(JsonNode.Parse(await File.ReadAllTextAsync(json))!.AsArray())!;
+            Assert.InRange(model["worker_warm_up_passes"]!.GetValue<int>(), 1, 5);
+            Assert.InRange(model["engine_only_warm_up_passes"]!.GetValue<int>(), 1, 5);
             static double Rate(JsonNode run) => run["completion_tokens"]!.GetValue<long>() / run["seconds"]!.GetValue<double>();
             var workerRuns = model["worker_runs"]!.AsArray().Select(r => r!).ToList();
             var engineRuns = model["engine_only_runs"]!.AsArray().Select(r => r!).ToList();
@@ -37,6 +41,9 @@ public class BenchWorkerProcessTests
                 Assert.Equal(4, pass["jobs"]!.GetValue<int>());
                 // 3 new tokens per job unless the random model ends a job early with its eos id
                 Assert.InRange(pass["completion_tokens"]!.GetValue<long>(), 4, 12);
+                // read from /proc: CPU seconds of one thread, so about the pass's wall time at most (the worker half reads it
+                // from the publish to the poll that saw the last result, 0.5 s apart)
+                Assert.InRange(pass["background_jit_seconds"]!.GetValue<double>(), 0, pass["seconds"]!.GetValue<double>() + 2);
             }
             // each half's best pass, and their quotient
             Assert.Equal(workerRuns.Max(Rate), Rate(model["worker"]!), 6);

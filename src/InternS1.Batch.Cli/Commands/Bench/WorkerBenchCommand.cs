@@ -101,14 +101,15 @@ public static class WorkerBenchCommand
     private static void Print(WorkerModelResult r)
     {
         var table = new Table().Title(Markup.Escape($"{r.Model}: CPU {r.Cpu}")).AddColumn("run").AddColumn("pass").AddColumn("jobs")
-            .AddColumn("completion tokens").AddColumn("seconds").AddColumn("tokens/s");
+            .AddColumn("completion tokens").AddColumn("seconds").AddColumn("tokens/s").AddColumn("background JIT CPU s");
         for (var i = 0; i < r.WorkerRuns.Count; i++)
             foreach (var run in new[] { r.WorkerRuns[i], r.EngineOnlyRuns[i] })
                 table.AddRow(Markup.Escape(run.Mode), (i + 1).ToString(), run.Jobs.ToString(), run.CompletionTokens.ToString("N0"),
-                    run.Seconds.ToString("F2"), run.CompletionTokensPerSecond.ToString("N1"));
+                    run.Seconds.ToString("F2"), run.CompletionTokensPerSecond.ToString("N1"), run.BackgroundJitSeconds?.ToString("F2") ?? "n/a");
         AnsiConsole.Write(table);
         foreach (var line in r.WorkerSettings) AnsiConsole.MarkupLine(Markup.Escape($"worker: {line}"));
         AnsiConsole.MarkupLine(Markup.Escape($"engine only: {r.EngineSettings}"));
+        AnsiConsole.MarkupLine(Markup.Escape($"untimed warm-up passes: worker {r.WorkerWarmUpPasses}, engine only {r.EngineOnlyWarmUpPasses} (until the background JIT took under 10% of a pass, at most 5)"));
         AnsiConsole.MarkupLine(Markup.Escape($"best of {r.WorkerRuns.Count}: worker {r.Worker.CompletionTokensPerSecond:N1} tokens/s, engine only {r.EngineOnly.CompletionTokensPerSecond:N1}; " +
             $"each pass's ratio: {string.Join(", ", r.RepetitionRatios.Select(x => x.ToString("F2")))}"));
         var colour = r.Ratio >= WorkerModelResult.Goal ? "green" : "yellow";
