@@ -55,7 +55,4 @@ internal static class BackgroundJit
         var ticks = after.Sum(t => Math.Max(0, t.Value - before.GetValueOrDefault(t.Key)));
         return Math.Round(ticks / TicksPerSecond, 2);
     }
-
-    /// <summary>CPU seconds the process's background JIT threads alive now have used; null where /proc cannot be read.</summary>
-    public static double? CpuSeconds(int pid) => Snapshot(pid) is { } threads ? threads.Values.Sum() / TicksPerSecond : null;
 }

@@ -26,9 +26,11 @@ internal sealed class EngineOnlyHost : IAsyncDisposable
     private EngineOnlyHost(IHost host) => _host = host;
 
     /// <summary>The runner's dtype (and why), device and threads.</summary>
-    public string Settings => _host.Services.GetRequiredService<IModelRunner>() is TorchModelRunner t
-        ? $"{t.Dtype.Name()} ({t.DtypeResolution.Reason}) on {t.Device.Name}, {torch.get_num_threads()} threads"
-        : _host.Services.GetRequiredService<IModelRunner>().GetType().Name;
+    public string Settings => _host.Services.GetRequiredService<IModelRunner>() switch
+    {
+        TorchModelRunner t => $"{t.Dtype.Name()} ({t.DtypeResolution.Reason}) on {t.Device.Name}, {torch.get_num_threads()} threads",
+        var runner => runner.GetType().Name,
+    };
 
     /// <summary>Loads <paramref name="modelDirectory"/> with <paramref name="options"/>' settings and starts the engine.</summary>
     public static async Task<EngineOnlyHost> StartAsync(string modelDirectory, WorkerBenchmarkOptions options,

@@ -76,7 +76,7 @@ public static class WorkerBenchCommand
                     if (ExecutorComposition.TryAddExecutor(services, config) is { } refusal) throw new InvalidOperationException(refusal);
                 }, Progress, ct);
                 results.Add(result);
-                Print(result);
+                Print(result, options);
             }
             if (parse.GetValue(json) is { } file)
                 await File.WriteAllTextAsync(file.FullName, JsonSerializer.Serialize(results, Json) + "\n", ct);
@@ -98,7 +98,7 @@ public static class WorkerBenchCommand
         return dir;
     }
 
-    private static void Print(WorkerModelResult r)
+    private static void Print(WorkerModelResult r, WorkerBenchmarkOptions options)
     {
         var table = new Table().Title(Markup.Escape($"{r.Model}: CPU {r.Cpu}")).AddColumn("run").AddColumn("pass").AddColumn("jobs")
             .AddColumn("completion tokens").AddColumn("seconds").AddColumn("tokens/s").AddColumn("background JIT CPU s");
@@ -109,7 +109,7 @@ public static class WorkerBenchCommand
         AnsiConsole.Write(table);
         foreach (var line in r.WorkerSettings) AnsiConsole.MarkupLine(Markup.Escape($"worker: {line}"));
         AnsiConsole.MarkupLine(Markup.Escape($"engine only: {r.EngineSettings}"));
-        AnsiConsole.MarkupLine(Markup.Escape($"untimed warm-up passes: worker {r.WorkerWarmUpPasses}, engine only {r.EngineOnlyWarmUpPasses} (until the background JIT took under 10% of a pass, at most 5)"));
+        AnsiConsole.MarkupLine(Markup.Escape($"untimed warm-up passes: worker {r.WorkerWarmUpPasses}, engine only {r.EngineOnlyWarmUpPasses} (until the background JIT took under {options.WarmJitShare:P0} of a pass, at most {options.MaxWarmUpPasses})"));
         AnsiConsole.MarkupLine(Markup.Escape($"best of {r.WorkerRuns.Count}: worker {r.Worker.CompletionTokensPerSecond:N1} tokens/s, engine only {r.EngineOnly.CompletionTokensPerSecond:N1}; " +
             $"each pass's ratio: {string.Join(", ", r.RepetitionRatios.Select(x => x.ToString("F2")))}"));
         var colour = r.Ratio >= WorkerModelResult.Goal ? "green" : "yellow";
