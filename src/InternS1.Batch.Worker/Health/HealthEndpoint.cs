@@ -18,16 +18,40 @@ namespace InternS1.Batch.Worker.Health;
 /// </summary>
 public sealed class HealthEndpoint(HealthCheckService health, IOptions<WorkerOptions> options, ILogger<HealthEndpoint> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    private HttpListener? _listener;
+
+    /// <summary>
+    /// Binds the listener before the host goes on (so a port another process holds stops the start with an error
+    /// naming <c>Worker:HealthPort</c>, and the endpoint answers once this returns), then serves in the background.
+    /// </summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
     {
         var port = options.Value.HealthPort;
         if (port == 0)
-            return;
+            return Task.CompletedTask;
         var host = ListenHost.Prefix(options.Value.HealthHost);
-        using var listener = new HttpListener();
+        var listener = new HttpListener();
         listener.Prefixes.Add($"http://{host}:{port}/");
-        listener.Start();
+        try
+        {
+            listener.Start();
+        }
+        catch (Exception ex) when (ex is HttpListenerException or System.Net.Sockets.SocketException)
+        {
+            listener.Close();
+            throw new InvalidOperationException(
+                $"Worker:HealthPort {port}: the health endpoint could not listen on {options.Value.HealthHost}:{port} ({ex.Message}). " +
+                "Free the port or choose another (0 turns the endpoint off).", ex);
+        }
+        _listener = listener;
         logger.LogInformation("Health endpoint on {Host}:{Port} (/healthz, /readyz)", host, port);
+        return base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (_listener is not { } listener)
+            return;
         await using var stop = stoppingToken.Register(listener.Stop);
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -42,6 +66,12 @@ public sealed class HealthEndpoint(HealthCheckService health, IOptions<WorkerOpt
             }
             _ = Task.Run(() => AnswerAsync(ctx, stoppingToken), stoppingToken);
         }
+    }
+
+    public override void Dispose()
+    {
+        _listener?.Close();
+        base.Dispose();
     }
 
     private async Task AnswerAsync(HttpListenerContext ctx, CancellationToken ct)

@@ -104,46 +104,50 @@ public class KubernetesImageAndProbeTests
     {
         var options = WorkerOptions;
         // NOTE: the pod's own port may be taken on a shared machine; a free one stands in (the port itself is checked
-        // against the probes above). Host, paths and everything else are the pod's.
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            options.HealthPort = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
+        // against the probes above). Host, paths and everything else are the pod's. The endpoint binds in StartAsync, so
+        // once that returns it answers; a free port another test took in between fails the start, and another is tried.
         await using var services = new ServiceCollection().AddLogging().AddHealthChecks().Services.BuildServiceProvider();
-        using var endpoint = new HealthEndpoint(services.GetRequiredService<HealthCheckService>(), Microsoft.Extensions.Options.Options.Create(options),
-            NullLogger<HealthEndpoint>.Instance);
-        await endpoint.StartAsync(default);
+        var endpoint = await StartOnAFreePortAsync(services, options);
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{options.HealthPort}") };
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{options.HealthPort}"), Timeout = TimeSpan.FromSeconds(30) };
             var paths = Probes().Select(p => p.Path).Distinct().ToList();
             Assert.Equal(2, paths.Count);
             foreach (var path in paths)
             {
-                using var response = await GetWhenListeningAsync(http, path);
+                using var response = await http.GetAsync(path);
                 Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode}");
+                Assert.Contains("\"status\":\"Healthy\"", await response.Content.ReadAsStringAsync());
             }
-            using var unknown = await GetWhenListeningAsync(http, "/health");
+            using var unknown = await http.GetAsync("/health");
             Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         }
         finally
         {
             await endpoint.StopAsync(default);
+            endpoint.Dispose();
         }
     }
 
-    private static async Task<HttpResponseMessage> GetWhenListeningAsync(HttpClient http, string path)
+    private static async Task<HealthEndpoint> StartOnAFreePortAsync(IServiceProvider services, WorkerOptions options)
     {
         for (var attempt = 1; ; attempt++)
         {
+            using (var probe = new TcpListener(IPAddress.Loopback, 0))
+            {
+                probe.Start();
+                options.HealthPort = ((IPEndPoint)probe.LocalEndpoint).Port;
+            }
+            var endpoint = new HealthEndpoint(services.GetRequiredService<HealthCheckService>(), Microsoft.Extensions.Options.Options.Create(options),
+                NullLogger<HealthEndpoint>.Instance);
             try
             {
-                return await http.GetAsync(path);
+                await endpoint.StartAsync(default);
+                return endpoint;
             }
-            catch (HttpRequestException) when (attempt < 50)
+            catch (InvalidOperationException) when (attempt < 5)
             {
-                await Task.Delay(100);
+                endpoint.Dispose();
             }
         }
     }

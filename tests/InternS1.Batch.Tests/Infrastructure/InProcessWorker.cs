@@ -54,7 +54,17 @@ public sealed class InProcessWorker : IAsyncDisposable
         builder.Services.AddInternS1Worker(builder.Configuration);
         builder.Services.AddSingleton<IPromptJobExecutor>(executor);
         var host = builder.Build();
-        await host.StartAsync();
+        try
+        {
+            await host.StartAsync();
+        }
+        catch
+        {
+            // A start that fails part-way (a taken port) leaves the hosted services started before it running.
+            await host.StopAsync();
+            host.Dispose();
+            throw;
+        }
         return new InProcessWorker(host, executor, logs);
     }
 

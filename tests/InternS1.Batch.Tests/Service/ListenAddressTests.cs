@@ -55,4 +55,20 @@ public class ListenAddressTests
         Assert.Equal(expected, await StatusAsync($"http://{address}:{health}/healthz"));
         Assert.Equal(expected, await StatusAsync($"http://{address}:{metrics}/metrics"));
     }
+
+    [Fact]
+    public async Task A_health_port_another_process_holds_stops_the_worker_at_start_with_an_error_naming_Worker_HealthPort()
+    {
+        await using var env = await ScratchEnvironment.CreateAsync(TestServices.Postgres, TestServices.RabbitMq, "t_listen_taken", default);
+        using var holder = new TcpListener(IPAddress.Loopback, 0);
+        holder.Start();
+        var port = ((IPEndPoint)holder.LocalEndpoint).Port;
+        var settings = new Dictionary<string, string?> { ["Worker:HealthPort"] = port.ToString() };
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+        {
+            await using var worker = await InProcessWorker.StartAsync(env.ConnectionString, env.Queue("taken"), new DeterministicTestExecutor(), settings);
+        });
+        Assert.StartsWith($"Worker:HealthPort {port}: the health endpoint could not listen on 127.0.0.1:{port}", error.Message);
+    }
 }
