@@ -25,6 +25,8 @@ public class BenchWorkerProcessTests
             Assert.Contains("the worker is ready; 4 warm-up jobs (untimed)", run.Out + run.Err);
             Assert.Contains("repetition 2 of 2: the same 4 jobs straight to the engine", run.Out + run.Err);
             Assert.Contains("best of 2: worker ", run.Out);
+            Assert.Contains("worker = worker process (RabbitMQ -> worker -> PostgreSQL)", run.Out);
+            Assert.Contains("engine only = engine only (no broker, no database)", run.Out);
             Assert.Contains("worker warm-up pass 1: ", run.Out + run.Err);
             Assert.Contains("engine only warm-up pass 1: ", run.Out + run.Err);
 

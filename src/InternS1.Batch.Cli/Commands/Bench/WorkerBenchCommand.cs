@@ -102,11 +102,14 @@ public static class WorkerBenchCommand
     {
         var table = new Table().Title(Markup.Escape($"{r.Model}: CPU {r.Cpu}")).AddColumn("run").AddColumn("pass").AddColumn("jobs")
             .AddColumn("completion tokens").AddColumn("seconds").AddColumn("tokens/s").AddColumn("background JIT CPU s");
+        // NOTE: short names in the table (the full modes are a legend under it): an 80-column console wrapped them into 5 lines a row.
         for (var i = 0; i < r.WorkerRuns.Count; i++)
-            foreach (var run in new[] { r.WorkerRuns[i], r.EngineOnlyRuns[i] })
-                table.AddRow(Markup.Escape(run.Mode), (i + 1).ToString(), run.Jobs.ToString(), run.CompletionTokens.ToString("N0"),
+            foreach (var (name, run) in new[] { ("worker", r.WorkerRuns[i]), ("engine only", r.EngineOnlyRuns[i]) })
+                table.AddRow(name, (i + 1).ToString(), run.Jobs.ToString(), run.CompletionTokens.ToString("N0"),
                     run.Seconds.ToString("F2"), run.CompletionTokensPerSecond.ToString("N1"), run.BackgroundJitSeconds?.ToString("F2") ?? "n/a");
         AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine(Markup.Escape($"worker = {r.Worker.Mode}"));
+        AnsiConsole.MarkupLine(Markup.Escape($"engine only = {r.EngineOnly.Mode}"));
         foreach (var line in r.WorkerSettings) AnsiConsole.MarkupLine(Markup.Escape($"worker: {line}"));
         AnsiConsole.MarkupLine(Markup.Escape($"engine only: {r.EngineSettings}"));
         AnsiConsole.MarkupLine(Markup.Escape($"untimed warm-up passes: worker {r.WorkerWarmUpPasses}, engine only {r.EngineOnlyWarmUpPasses} (until the background JIT took under {options.WarmJitShare:P0} of a pass, at most {options.MaxWarmUpPasses})"));
