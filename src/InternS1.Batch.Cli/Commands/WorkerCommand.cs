@@ -38,7 +38,7 @@ public static class WorkerCommand
             }
             catch (Exception ex) when (ex is WorkerCompositionException or WorkerStartupException or OptionsValidationException or InvalidOperationException)
             {
-                Console.Error.WriteLine($"interns1 worker: {ex.Message}");
+                Console.Error.WriteLine($"interns1 worker: {ListenerStartFailure.Describe(ex, builder.Configuration) ?? ex.Message}");
                 return 2;
             }
         });
@@ -54,9 +54,9 @@ public static class WorkerCommand
             await HostingAbstractionsHostExtensions.RunAsync(app, ct);
             return 0;
         }
-        catch (Exception ex) when (ex is WorkerCompositionException or OptionsValidationException or InvalidOperationException or ArgumentException or IOException)
+        catch (Exception ex) when (ex is WorkerCompositionException or WorkerStartupException or OptionsValidationException or InvalidOperationException or ArgumentException or IOException)
         {
-            Console.Error.WriteLine($"interns1 worker: {ex.Message}");
+            Console.Error.WriteLine($"interns1 worker: {ListenerStartFailure.Describe(ex, InternS1Host.BuildConfiguration(args)) ?? ex.Message}");
             return 2;
         }
     }

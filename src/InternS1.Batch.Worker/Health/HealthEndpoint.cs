@@ -39,7 +39,7 @@ public sealed class HealthEndpoint(HealthCheckService health, IOptions<WorkerOpt
         catch (Exception ex) when (ex is HttpListenerException or System.Net.Sockets.SocketException)
         {
             listener.Close();
-            throw new InvalidOperationException(
+            throw new WorkerStartupException(
                 $"Worker:HealthPort {port}: the health endpoint could not listen on {options.Value.HealthHost}:{port} ({ex.Message}). " +
                 "Free the port or choose another (0 turns the endpoint off).", ex);
         }

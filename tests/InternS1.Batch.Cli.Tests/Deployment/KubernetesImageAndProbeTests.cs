@@ -145,7 +145,7 @@ public class KubernetesImageAndProbeTests
                 await endpoint.StartAsync(default);
                 return endpoint;
             }
-            catch (InvalidOperationException) when (attempt < 5)
+            catch (WorkerStartupException) when (attempt < 5)
             {
                 endpoint.Dispose();
             }

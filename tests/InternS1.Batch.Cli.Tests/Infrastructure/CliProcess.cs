@@ -55,6 +55,16 @@ public sealed class CliProcess : IDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Waits for the process to end by itself; one still running after <paramref name="timeout"/> throws a
+    /// <see cref="TimeoutException"/> carrying its output.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        try { await _process.WaitForExitAsync().WaitAsync(timeout); }
+        catch (TimeoutException) { throw new TimeoutException($"interns1 still runs after {timeout.TotalSeconds:F0} s:\n{Output}"); }
+        _process.WaitForExit(); // NOTE: the parameterless wait also drains the redirected output
+        return _process.ExitCode;
+    }
+
     public void Dispose()
     {
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);

@@ -3,6 +3,7 @@ using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using InternS1.Batch.Tests.Infrastructure;
 using InternS1.Batch.TestWorker;
+using InternS1.Batch.Worker.Hosting;
 using InternS1.Batch.Worker.Scratch;
 
 namespace InternS1.Batch.Tests.Service;
@@ -65,7 +66,7 @@ public class ListenAddressTests
         var port = ((IPEndPoint)holder.LocalEndpoint).Port;
         var settings = new Dictionary<string, string?> { ["Worker:HealthPort"] = port.ToString() };
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+        var error = await Assert.ThrowsAsync<WorkerStartupException>(async () =>
         {
             await using var worker = await InProcessWorker.StartAsync(env.ConnectionString, env.Queue("taken"), new DeterministicTestExecutor(), settings);
         });

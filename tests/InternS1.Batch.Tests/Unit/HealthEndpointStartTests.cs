@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using InternS1.Batch.Worker.Health;
+using InternS1.Batch.Worker.Hosting;
 using InternS1.Batch.Worker.Options;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -23,7 +24,7 @@ public class HealthEndpointStartTests
         var port = ((IPEndPoint)holder.LocalEndpoint).Port;
         using var endpoint = Endpoint(services, port);
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => endpoint.StartAsync(default));
+        var error = await Assert.ThrowsAsync<WorkerStartupException>(() => endpoint.StartAsync(default));
         Assert.StartsWith($"Worker:HealthPort {port}: ", error.Message);
         Assert.Contains("127.0.0.1", error.Message);
     }
