@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using InternS1.Batch.Cli.Tests.Dashboard;
 using InternS1.Batch.Tests.Infrastructure;
 using InternS1.Batch.Worker.Health;
@@ -105,7 +104,7 @@ public class KubernetesImageAndProbeTests
         var options = WorkerOptions;
         // NOTE: the pod's own port may be taken on a shared machine; a free one stands in (the port itself is checked
         // against the probes above). Host, paths and everything else are the pod's. The endpoint binds in StartAsync, so
-        // once that returns it answers; a free port another test took in between fails the start, and another is tried.
+        // once that returns it answers; a port taken between FreePort and the bind fails the start, and another is tried.
         await using var services = new ServiceCollection().AddLogging().AddHealthChecks().Services.BuildServiceProvider();
         var endpoint = await StartOnAFreePortAsync(services, options);
         try
@@ -133,11 +132,7 @@ public class KubernetesImageAndProbeTests
     {
         for (var attempt = 1; ; attempt++)
         {
-            using (var probe = new TcpListener(IPAddress.Loopback, 0))
-            {
-                probe.Start();
-                options.HealthPort = ((IPEndPoint)probe.LocalEndpoint).Port;
-            }
+            options.HealthPort = MetricsScrape.FreePort();
             var endpoint = new HealthEndpoint(services.GetRequiredService<HealthCheckService>(), Microsoft.Extensions.Options.Options.Create(options),
                 NullLogger<HealthEndpoint>.Instance);
             try

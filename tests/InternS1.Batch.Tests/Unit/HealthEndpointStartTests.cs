@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using InternS1.Batch.Tests.Infrastructure;
 using InternS1.Batch.Worker.Health;
 using InternS1.Batch.Worker.Hosting;
 using InternS1.Batch.Worker.Options;
@@ -33,12 +34,7 @@ public class HealthEndpointStartTests
     public async Task Once_started_it_answers_the_first_request()
     {
         await using var services = new ServiceCollection().AddLogging().AddHealthChecks().Services.BuildServiceProvider();
-        int port;
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
+        var port = MetricsScrape.FreePort();
         using var endpoint = Endpoint(services, port);
         await endpoint.StartAsync(default);
         try
