@@ -40,8 +40,7 @@ public sealed class HealthEndpoint(HealthCheckService health, IOptions<WorkerOpt
         {
             listener.Close();
             throw new WorkerStartupException(
-                $"Worker:HealthPort {port}: the health endpoint could not listen on {options.Value.HealthHost}:{port} ({ex.Message}). " +
-                "Free the port or choose another (0 turns the endpoint off).", ex);
+                ListenerStartFailure.Message(nameof(WorkerOptions.HealthPort), "the health endpoint", options.Value.HealthHost, port, ex.Message), ex);
         }
         _listener = listener;
         logger.LogInformation("Health endpoint on {Host}:{Port} (/healthz, /readyz)", host, port);

@@ -117,10 +117,9 @@ public static class WorkerServiceCollectionExtensions
         services.AddOptions<HostOptions>().Configure<IOptions<WorkerOptions>>((host, worker) =>
             host.ShutdownTimeout = worker.Value.ShutdownTimeout + TimeSpan.FromSeconds(20));
 
-        var metricsPort = configuration.GetValue($"{WorkerOptions.SectionName}:{nameof(WorkerOptions.MetricsPort)}", 0);
+        var (metricsHost, metricsPort) = PrometheusEndpoint.Address(configuration);
         if (metricsPort > 0)
         {
-            var metricsHost = configuration[$"{WorkerOptions.SectionName}:{nameof(WorkerOptions.MetricsHost)}"] ?? ListenHost.Loopback;
             services.AddOpenTelemetry().WithMetrics(m => m
                 .AddMeter(WorkerMetrics.MeterName, EngineMetrics.MeterName)
                 .AddPrometheusHttpListener(o => PrometheusEndpoint.Configure(o, metricsHost, metricsPort)));
