@@ -50,17 +50,17 @@ public sealed class CliProcess : IDisposable
     public async Task<int> TerminateAsync(TimeSpan timeout)
     {
         if (!_process.HasExited) Process.Start("kill", ["-TERM", _process.Id.ToString()])!.WaitForExit();
-        try { await _process.WaitForExitAsync().WaitAsync(timeout); }
-        catch (TimeoutException) { throw new TimeoutException($"interns1 did not exit within {timeout.TotalSeconds:F0} s of SIGTERM:\n{Output}"); }
-        return _process.ExitCode;
+        return await ExitCodeAsync(timeout, $"interns1 did not exit within {timeout.TotalSeconds:F0} s of SIGTERM");
     }
 
     /// <summary>Waits for the process to end by itself; one still running after <paramref name="timeout"/> throws a
     /// <see cref="TimeoutException"/> carrying its output.</summary>
-    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    public Task<int> WaitForExitAsync(TimeSpan timeout) => ExitCodeAsync(timeout, $"interns1 still runs after {timeout.TotalSeconds:F0} s");
+
+    private async Task<int> ExitCodeAsync(TimeSpan timeout, string failure)
     {
         try { await _process.WaitForExitAsync().WaitAsync(timeout); }
-        catch (TimeoutException) { throw new TimeoutException($"interns1 still runs after {timeout.TotalSeconds:F0} s:\n{Output}"); }
+        catch (TimeoutException) { throw new TimeoutException($"{failure}:\n{Output}"); }
         _process.WaitForExit(); // NOTE: the parameterless wait also drains the redirected output
         return _process.ExitCode;
     }
